@@ -1,0 +1,1 @@
+"""Canned estimators in the spirit of tfestimators (roadmap item 4)."""

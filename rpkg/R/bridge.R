@@ -1,0 +1,123 @@
+# Calling Python through the bridge, and the R helpers Python calls back.
+
+tb_condition <- function(message, class = character(), call = NULL, ...) {
+  structure(
+    class = c(class, "tensorbridge_error", "error", "condition"),
+    list(message = message, call = call, ...)
+  )
+}
+
+# Turns what a bridge entry point returned into a value or an R condition.
+tb_result <- function(value, call) {
+  if (!is.list(value) || is.null(oldClass(value))) return(value)
+  switch(oldClass(value)[[1]],
+    tensorbridge_py_error = {
+      detail <- value[[1]]
+      .tb_state$last_error <- detail
+      stop(tb_condition(
+        paste0(detail$type, ": ", detail$message),
+        class = paste0("tensorbridge_python_", detail$type),
+        call = call,
+        python_type = detail$type,
+        traceback = detail$traceback
+      ))
+    },
+    tensorbridge_r_error = stop(value[[1]]),
+    tensorbridge_interrupt = tb_interrupt(),
+    value
+  )
+}
+
+tb_interrupt <- function() {
+  # Re-signal the user's Ctrl-C as an R interrupt: handlers established with
+  # tryCatch(interrupt = ) see it, then control returns to the top level.
+  signalCondition(structure(class = c("interrupt", "condition"),
+                            list(message = "interrupted", call = NULL)))
+  invokeRestart("abort")
+}
+
+#' Call a function of the Python package
+#'
+#' Low-level access to the engine: `tb_call()` calls a function of the
+#' Python package `tensorbridge` by its dotted path (relative to the package),
+#' `tb_method()` calls a method of an object that lives in Python. Arguments
+#' are converted by the bridge's rules (an R array arrives as a numpy view of
+#' R's memory); the result comes back as an R value or a handle.
+#'
+#' @param target Dotted path below the Python package, e.g. `"engine.constant"`.
+#' @param object A tensorbridge object (a handle to a Python object).
+#' @param name Method name.
+#' @param ... Arguments, positional or named, passed to the Python function.
+#' @return The converted result.
+#' @examples
+#' if (tb_available()) tb_call("bridge.api.shape", matrix(0, 2, 3))
+#' @export
+tb_call <- function(target, ...) {
+  bridge <- tb_bridge()
+  tb_result(bridge$call(target, ...), sys.call())
+}
+
+#' @rdname tb_call
+#' @export
+tb_method <- function(object, name, ...) {
+  bridge <- tb_bridge()
+  tb_result(bridge$call_method(object, name, ...), sys.call())
+}
+
+tb_getattr <- function(object, name) {
+  bridge <- tb_bridge()
+  tb_result(bridge$get_attr(object, name), sys.call())
+}
+
+#' The last Python error, with its traceback
+#'
+#' @return A list with `type`, `message` and `traceback` of the last Python
+#'   exception that reached R, or `NULL` if there was none; the traceback is
+#'   also printed.
+#' @examples
+#' tb_last_error()
+#' @export
+tb_last_error <- function() {
+  err <- .tb_state$last_error
+  if (!is.null(err)) cat(err$traceback)
+  invisible(err)
+}
+
+# A handle: an external pointer with the Python object's key and an S3 class
+# vector from its MRO. The finalizer releases the Python object.
+tb_make_handle <- function(key, classes) {
+  handle <- methods::new("externalptr")
+  attr(handle, "tb_key") <- key
+  class(handle) <- classes
+  reg.finalizer(handle, tb_finalize_handle, onexit = FALSE)
+  handle
+}
+
+tb_finalize_handle <- function(handle) {
+  release <- .tb_state$release
+  if (!is.null(release)) release(attr(handle, "tb_key"))
+  invisible()
+}
+
+# R functions the Python side calls, looked up by name (see bridge/runtime.py).
+.tb_helpers <- list(
+  make_handle = tb_make_handle,
+  make_factor = function(codes, levels, ordered) {
+    factor(levels[codes], levels = levels, ordered = ordered)
+  },
+  make_data_frame = function(columns, nrow) {
+    structure(columns, class = "data.frame", row.names = .set_row_names(nrow))
+  },
+  call_r = function(fn, args, kwargs) {
+    # An R callback that Python calls: an R error comes back as a value that
+    # Python raises and the bridge re-signals in R as that very condition.
+    tryCatch(
+      list(do.call(fn, c(args, kwargs))),
+      error = function(e) structure(list(e), class = "tensorbridge_r_error")
+    )
+  },
+  console_write = function(text, stderr) {
+    cat(text, file = if (stderr) base::stderr() else "", sep = "")
+  },
+  py_warning = function(message) warning(message, call. = FALSE)
+)

@@ -1,0 +1,7 @@
+#' @importFrom magrittr %>%
+#' @export
+magrittr::`%>%`
+
+#' @importFrom zeallot %<-%
+#' @export
+zeallot::`%<-%`

@@ -1,0 +1,56 @@
+"""Python hosts R: the R package finds this interpreter and uses it."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+
+from .conftest import r_library
+
+
+def test_r_package_uses_the_running_interpreter(r):
+    exe = r("tb_config()$python")[0]
+    assert os.path.realpath(exe) == os.path.realpath(sys.executable)
+
+
+def test_matrix_round_trip_through_the_r_package(r):
+    x = np.asarray(r("x <- matrix(c(1.5, -2, 3.25, 4, 5, 6.5), nrow = 2); x"))
+    back = r("as.array(as_tensor(x))")
+    expected = np.array([[1.5, 3.25, 5.0], [-2.0, 4.0, 6.5]])
+    np.testing.assert_array_equal(x, expected)  # R's column-major fill, seen from numpy
+    np.testing.assert_array_equal(np.asarray(back), expected)
+    assert tuple(r("dim(as_tensor(x))")) == (2, 3)
+
+
+def test_element_order_matches_r_indexing(r):
+    # x[i, j, k] in R is element [i-1, j-1, k-1] in Python: R computes
+    # x[2, 3, 4] itself, the bridge reads [1, 2, 3] from its view.
+    in_r = r("a <- array(1:24, c(2, 3, 4)); a[2, 3, 4]")[0]
+    in_python = r('tb_call("bridge.api.element", as_tensor(a), 1L, 2L, 3L)')[0]
+    assert in_r == in_python == 24
+
+
+def test_python_error_becomes_r_condition(r):
+    cls = r('class(tryCatch(tb_call("bridge.api.no_such_function"), error = function(e) e))')
+    assert "tensorbridge_error" in list(cls)
+    assert r("1 + 1")[0] == 2  # R is still usable
+
+
+def test_process_exits_cleanly_after_embedding_r(tmp_path):
+    """R embedded by rpy2, the bridge attached, then a normal interpreter exit:
+    exit status 0 and no fatal error at shutdown."""
+    script = tmp_path / "host.py"
+    script.write_text(textwrap.dedent(f"""
+        import rpy2.rinterface as ri
+        ri.initr()
+        ri.evalr('.libPaths(c("{r_library()}", .libPaths()))')
+        ri.evalr("library(tensorbridge)")
+        print(int(ri.evalr("sum(as.array(as_tensor(1:10)))")[0]))
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "55"
+    assert "Fatal" not in done.stderr
