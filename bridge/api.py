@@ -11,8 +11,6 @@ import sys
 
 import numpy as np
 
-from . import handles
-
 
 def as_tensor(x, dtype=None):
     """An R array (already a numpy view of R's memory) as an engine tensor.
@@ -51,10 +49,6 @@ def buffer_address(x) -> float:
     """Address of the first element of an array's data (to prove zero-copy)."""
     array = x.numpy() if hasattr(x, "numpy") else np.asarray(x)
     return float(array.__array_interface__["data"][0])
-
-
-def live_handles() -> int:
-    return handles.count()
 
 
 def config() -> dict:

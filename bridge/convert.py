@@ -93,16 +93,22 @@ def _shape_or_scalar(x, array: np.ndarray):
     return array.reshape(dim, order="F")
 
 
+def _view(x, dtype) -> np.ndarray:
+    """A flat numpy view of an R vector's memory (no copy)."""
+    if len(x) == 0:
+        return np.empty(0, dtype=dtype)
+    return np.asarray(x.memoryview()).reshape(-1, order="F")
+
+
 @r_type_rule(ri.RTYPES.REALSXP)
 def _double_to_py(x):
-    # numpy.asarray on an R vector is a view of R's memory (no copy); NA_real_
-    # is a NaN payload, so it arrives as NaN.
-    return _shape_or_scalar(x, np.asarray(x.memoryview()))
+    # NA_real_ is a NaN payload, so it arrives as NaN (and goes back as NA).
+    return _shape_or_scalar(x, _view(x, np.float64))
 
 
 @r_type_rule(ri.RTYPES.INTSXP)
 def _integer_to_py(x):
-    array = np.asarray(x.memoryview())
+    array = _view(x, np.int32)
     if array.size and (array == INT_NA).any():
         where = int(np.flatnonzero(array == INT_NA)[0]) + 1
         raise ConversionError(
@@ -114,7 +120,7 @@ def _integer_to_py(x):
 
 @r_type_rule(ri.RTYPES.LGLSXP)
 def _logical_to_py(x):
-    raw = np.asarray(x.memoryview())
+    raw = _view(x, np.int32)
     if raw.size and (raw == INT_NA).any():
         where = int(np.flatnonzero(raw == INT_NA)[0]) + 1
         raise ConversionError(
@@ -128,9 +134,11 @@ def _logical_to_py(x):
 def _character_to_py(x):
     values = [None if s is ri.NA_Character else str(s) for s in x]
     dim = _dim(x)
-    if dim is None:
-        return values[0] if len(values) == 1 else values
-    return np.array(values, dtype=object).reshape(dim, order="F")
+    if dim is None and len(values) == 1:
+        return values[0]
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array if dim is None else array.reshape(dim, order="F")
 
 
 @r_type_rule(ri.RTYPES.VECSXP)
@@ -156,7 +164,7 @@ def _handle_to_py(x):
 def _factor_to_py(x):
     import pandas as pd
 
-    codes = np.asarray(x.memoryview()).astype(np.int64) - 1  # NA (INT_MIN) -> negative
+    codes = _view(x, np.int32).astype(np.int64) - 1  # NA (INT_MIN) -> negative
     codes[codes < -1] = -1
     levels = [str(s) for s in x.do_slot("levels")]
     ordered = "ordered" in _rclasses(x)
@@ -299,9 +307,10 @@ def _ndarray_to_r(array: np.ndarray):
         ):
             vector_class = ri.FloatSexpVector
         out = _alloc(vector_class, array.size)
-        # One pass: numpy writes into R's memory, in column-major order.
-        target = np.asarray(out.memoryview()).reshape(array.shape, order="F")
-        np.copyto(target, array, casting="unsafe")
+        if array.size:
+            # One pass: numpy writes into R's memory, in column-major order.
+            target = np.asarray(out.memoryview()).reshape(array.shape, order="F")
+            np.copyto(target, array, casting="unsafe")
     if array.ndim != 1:
         out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
     return out

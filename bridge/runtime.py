@@ -77,7 +77,11 @@ def _guard(fn):
 
     def entry(*args, **kwargs):
         try:
-            return py_to_r(fn(*args, **kwargs))
+            value = py_to_r(fn(*args, **kwargs))
+            if _pending_warnings:
+                return _error_value("tensorbridge_with_warnings", value)
+            # rpy2 hands R a NULL for Python's None, not for its own NULL object
+            return None if value is ri.NULL else value
         except RError as err:
             return _error_value("tensorbridge_r_error", err.condition)
         except KeyboardInterrupt:
@@ -90,7 +94,10 @@ def _guard(fn):
 
 
 def _error_value(rclass: str, payload):
-    value = ri.ListSexpVector([payload])
+    """``list(payload, warnings)`` of class ``rclass``; R signals the Python
+    warnings raised during the call, then returns or raises."""
+    value = ri.ListSexpVector([payload, ri.StrSexpVector(_pending_warnings)])
+    _pending_warnings.clear()
     value.do_slot_assign("class", ri.StrSexpVector([rclass]))
     return value
 
@@ -160,8 +167,13 @@ class RConsole:
         return "utf-8"
 
 
+# Warnings are collected during a call and signalled by R once the call has
+# returned, so an R handler that exits (tryCatch) never unwinds Python frames.
+_pending_warnings: list[str] = []
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    _helpers["py_warning"](ri.StrSexpVector([f"{category.__name__}: {message}"]))
+    _pending_warnings.append(f"{category.__name__}: {message}")
 
 
 # ---------------------------------------------------------------------------

@@ -9,8 +9,12 @@ tb_condition <- function(message, class = character(), call = NULL, ...) {
 
 # Turns what a bridge entry point returned into a value or an R condition.
 tb_result <- function(value, call) {
+  if (is.null(value)) return(invisible())
   if (!is.list(value) || is.null(oldClass(value))) return(value)
-  switch(oldClass(value)[[1]],
+  kind <- oldClass(value)[[1]]
+  if (!startsWith(kind, "tensorbridge_") || length(value) != 2L) return(value)
+  for (w in value[[2]]) warning(w, call. = FALSE)
+  switch(kind,
     tensorbridge_py_error = {
       detail <- value[[1]]
       .tb_state$last_error <- detail
@@ -24,6 +28,7 @@ tb_result <- function(value, call) {
     },
     tensorbridge_r_error = stop(value[[1]]),
     tensorbridge_interrupt = tb_interrupt(),
+    tensorbridge_with_warnings = value[[1]],
     value
   )
 }
@@ -86,7 +91,7 @@ tb_last_error <- function() {
 # A handle: an external pointer with the Python object's key and an S3 class
 # vector from its MRO. The finalizer releases the Python object.
 tb_make_handle <- function(key, classes) {
-  handle <- methods::new("externalptr")
+  handle <- .Call(tb_c_new_externalptr)
   attr(handle, "tb_key") <- key
   class(handle) <- classes
   reg.finalizer(handle, tb_finalize_handle, onexit = FALSE)
@@ -118,6 +123,8 @@ tb_finalize_handle <- function(handle) {
   },
   console_write = function(text, stderr) {
     cat(text, file = if (stderr) base::stderr() else "", sep = "")
-  },
-  py_warning = function(message) warning(message, call. = FALSE)
+  }
 )
+
+# Where R keeps a vector's data (tests prove zero-copy conversions with it).
+tb_data_address <- function(x) .Call(tb_c_data_address, x)

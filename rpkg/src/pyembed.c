@@ -5,6 +5,7 @@
  * The symbols are looked up at run time, so the package does not link to
  * Python and loads fine where there is none. */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <R.h>
 #include <Rinternals.h>
 #include <R_ext/Rdynload.h>
@@ -37,9 +38,23 @@ SEXP tb_c_python_run(SEXP code) {
   return ScalarInteger(rc);
 }
 
+/* The address of a vector's data, as R sees it: tests compare it with what
+ * the Python side sees to prove that a conversion did not copy. */
+SEXP tb_c_data_address(SEXP x) {
+  return ScalarReal((double) (uintptr_t) DATAPTR(x));
+}
+
+/* A new, empty external pointer: the R side of a handle to a Python object
+ * (the object's key and classes are set as attributes by R). */
+SEXP tb_c_new_externalptr(void) {
+  return R_MakeExternalPtr(NULL, R_NilValue, R_NilValue);
+}
+
 static const R_CallMethodDef call_methods[] = {
   {"tb_c_python_in_process", (DL_FUNC) &tb_c_python_in_process, 0},
   {"tb_c_python_run", (DL_FUNC) &tb_c_python_run, 1},
+  {"tb_c_data_address", (DL_FUNC) &tb_c_data_address, 1},
+  {"tb_c_new_externalptr", (DL_FUNC) &tb_c_new_externalptr, 0},
   {NULL, NULL, 0}
 };
 

@@ -17,6 +17,12 @@ def r_library() -> str:
 
 
 @pytest.fixture(scope="session")
+def r_lib() -> str:
+    """The R library that holds the checked-out R package."""
+    return r_library()
+
+
+@pytest.fixture(scope="session")
 def r():
     """An embedded R with ``library(tensorbridge)`` attached; returns an
     evaluator of R code."""

@@ -7,8 +7,6 @@ import textwrap
 
 import numpy as np
 
-from .conftest import r_library
-
 
 def test_r_package_uses_the_running_interpreter(r):
     exe = r("tb_config()$python")[0]
@@ -38,14 +36,14 @@ def test_python_error_becomes_r_condition(r):
     assert r("1 + 1")[0] == 2  # R is still usable
 
 
-def test_process_exits_cleanly_after_embedding_r(tmp_path):
+def test_process_exits_cleanly_after_embedding_r(tmp_path, r_lib):
     """R embedded by rpy2, the bridge attached, then a normal interpreter exit:
     exit status 0 and no fatal error at shutdown."""
     script = tmp_path / "host.py"
     script.write_text(textwrap.dedent(f"""
         import rpy2.rinterface as ri
         ri.initr()
-        ri.evalr('.libPaths(c("{r_library()}", .libPaths()))')
+        ri.evalr('.libPaths(c("{r_lib}", .libPaths()))')
         ri.evalr("library(tensorbridge)")
         print(int(ri.evalr("sum(as.array(as_tensor(1:10)))")[0]))
     """))
