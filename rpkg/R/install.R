@@ -32,7 +32,7 @@ install_tensorbridge <- function(envname = "r-tensorbridge", python = NULL, gpu 
 
   step <- function(what, command, args) {
     message("==> ", what)
-    status <- system2(command, shQuote(args))
+    status <- system2(command, shQuote(args), env = tb_python_subprocess_env())
     if (!identical(status, 0L)) {
       stop("install_tensorbridge(): step '", what, "' failed (exit status ", status,
            "). Fix the problem shown above and run install_tensorbridge() again; ",
@@ -84,11 +84,17 @@ tb_find_base_python <- function() {
   candidates <- unique(Sys.which(c("python3", "python")))
   check <- "import sysconfig,os,sys; d=sysconfig.get_config_var('LIBDIR') or ''; l=sysconfig.get_config_var('LDLIBRARY') or ''; sys.exit(0 if sysconfig.get_config_var('Py_ENABLE_SHARED') or os.path.exists(os.path.join(d, l.replace('.a','.so'))) else 1)"
   for (candidate in candidates[nzchar(candidates)]) {
-    status <- suppressWarnings(system2(candidate, c("-c", shQuote(check)),
-                                       stdout = FALSE, stderr = FALSE))
+    status <- suppressWarnings(system2(candidate, c("-c", shQuote(check)), stdout = FALSE,
+                                       stderr = FALSE, env = tb_python_subprocess_env()))
     if (identical(status, 0L)) return(candidate)
   }
   stop("install_tensorbridge(): no python3 with a shared libpython was found on the PATH; ",
        "install one (on Debian: apt-get install python3 python3-venv libpython3-dev) ",
        "or pass python = \"/path/to/python3\".", call. = FALSE)
 }
+
+# R's launcher puts R's library directories, and the system's, first on
+# LD_LIBRARY_PATH. A Python started from R would then load the system's
+# libpython instead of its own (a pyenv Python's extension modules then fail
+# to import), so Python subprocesses run without it.
+tb_python_subprocess_env <- function() "LD_LIBRARY_PATH="
