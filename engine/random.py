@@ -1,0 +1,125 @@
+"""Random tensors with reproducible per-device streams (``tf.random``).
+
+``set_seed(s)`` resets every device's generator to a stream derived from
+``s``; the same seed gives the same sequence of draws on a device.  An op-level
+``seed`` gives a fresh generator derived from (global seed, op seed) for that
+call, so the same call with the same seeds returns the same values.
+"""
+
+import numpy as np
+
+from . import dtypes
+from .device import current_device, get_device
+from .errors import InvalidArgumentError, InvalidDTypeError
+from .tensor import Tensor
+
+__all__ = ["set_seed", "get_seed", "normal", "uniform", "truncated_normal"]
+
+_SEED = [None]
+_GENS = {}
+
+
+def set_seed(seed):
+    """Reset the random streams of every device from ``seed``."""
+    _SEED[0] = None if seed is None else int(seed)
+    _GENS.clear()
+
+
+def get_seed():
+    return _SEED[0]
+
+
+def _generator(dev, seed):
+    be = dev.backend
+    g = _SEED[0]
+    if seed is not None:
+        return be.make_rng(((0 if g is None else g) * 1000003 + int(seed) * 7919
+                            + dev.index) % (2**32))
+    gen = _GENS.get(dev.name)
+    if gen is None:
+        gen = _GENS[dev.name] = be.make_rng(None if g is None else (g * 31 + dev.index) % (2**32))
+    return gen
+
+
+def _shape(shape, op):
+    if isinstance(shape, Tensor):
+        shape = shape.numpy().tolist()
+    if isinstance(shape, (int, np.integer)):
+        shape = (int(shape),)
+    try:
+        shape = tuple(int(s) for s in shape)
+    except TypeError:
+        raise InvalidArgumentError(f"{op}: shape {shape!r} is not a sequence of ints; "
+                                   "expected e.g. (2, 3)") from None
+    if any(s < 0 for s in shape):
+        raise InvalidArgumentError(f"{op}: shape {shape} has a negative dimension; "
+                                   "expected non-negative sizes")
+    return shape
+
+
+def _float(dtype, op):
+    d = dtypes.as_dtype(dtype)
+    if not d.is_floating:
+        raise InvalidDTypeError(f"{op}: dtype {d.name} is not floating; expected float16, "
+                                "float32 or float64")
+    return d
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None,
+           device=None):
+    """Samples from N(mean, stddev**2)."""
+    shape = _shape(shape, "random.normal")
+    d = _float(dtype, "random.normal")
+    dev = current_device() if device is None else get_device(device)
+    a = dev.backend.rng_normal(_generator(dev, seed), shape, d.np)
+    if stddev != 1.0:
+        a *= d.np.type(stddev)
+    if mean != 0.0:
+        a += d.np.type(mean)
+    return Tensor._make(a, dev)
+
+
+def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None,
+            device=None):
+    """Samples from U[minval, maxval) (integers when ``dtype`` is an int type)."""
+    shape = _shape(shape, "random.uniform")
+    d = dtypes.as_dtype(dtype)
+    dev = current_device() if device is None else get_device(device)
+    gen = _generator(dev, seed)
+    if d.is_integer:
+        if maxval is None:
+            raise InvalidArgumentError("random.uniform: integer dtype needs maxval; "
+                                       "expected random.uniform(shape, minval, maxval, int32)")
+        return Tensor._make(dev.backend.rng_integers(gen, int(minval), int(maxval), shape, d.np),
+                            dev)
+    if not d.is_floating:
+        raise InvalidDTypeError(f"random.uniform: unsupported dtype {d.name}; expected a float "
+                                "or integer dtype")
+    maxval = 1.0 if maxval is None else maxval
+    a = dev.backend.rng_uniform(gen, shape, d.np)
+    if maxval - minval != 1.0:
+        a *= d.np.type(maxval - minval)
+    if minval != 0:
+        a += d.np.type(minval)
+    return Tensor._make(a, dev)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None,
+                     device=None):
+    """Normal samples with values beyond two standard deviations redrawn."""
+    shape = _shape(shape, "random.truncated_normal")
+    d = _float(dtype, "random.truncated_normal")
+    dev = current_device() if device is None else get_device(device)
+    be, xp = dev.backend, dev.xp
+    gen = _generator(dev, seed)
+    a = be.rng_normal(gen, shape, d.np)
+    bad = xp.abs(a) > 2
+    while bool(bad.any()):
+        n = int(bad.sum())
+        a[bad] = be.rng_normal(gen, (n,), d.np)
+        bad = xp.abs(a) > 2
+    if stddev != 1.0:
+        a *= d.np.type(stddev)
+    if mean != 0.0:
+        a += d.np.type(mean)
+    return Tensor._make(a, dev)
