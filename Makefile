@@ -28,7 +28,7 @@ PY_SOURCES := pyproject.toml $(shell find engine bridge estimators -name '*.py' 
 R_SOURCES  := $(shell find rpkg -path rpkg/inst/python -prune -o -type f \
                 -not -name '*.o' -not -name '*.so' -print 2>/dev/null)
 
-.PHONY: help setup demo test lint pytest rtest rcheck vignettes bench clean
+.PHONY: help setup demo test lint pytest rtest rcheck vignettes bench-bridge clean
 
 help:
 	@echo "make demo   - set up what is missing, then run the demo from R"
@@ -111,6 +111,9 @@ vignettes: setup
 	for f in vignettes/*.Rmd; do \
 	  Rscript -e "rmarkdown::render('$$f', output_dir = '$(BUILD)/vignettes', quiet = TRUE)"; \
 	done
+
+bench-bridge: setup
+	Rscript bench/bridge_roundtrip.R
 
 clean:
 	rm -rf $(BUILD) $(STAMPS) $(RLIB) rpkg/inst/python

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import rpy2.rinterface as ri
 from rpy2.rinterface_lib import _rinterface_capi, memorymanagement, openrlib
+from rpy2.rinterface_lib.openrlib import ffi
 
 from . import handles
 
@@ -93,11 +94,36 @@ def _shape_or_scalar(x, array: np.ndarray):
     return array.reshape(dim, order="F")
 
 
+class _RMemory:
+    """Exposes an R vector's data to numpy (``__array_interface__``) and keeps
+    the R vector alive for as long as any numpy view of it lives: numpy makes
+    this object the views' ``base``, and its rpy2 ``Sexp`` protects the R
+    object from R's garbage collector.
+
+    The view is read-only, so nothing on the Python side can change an R
+    value behind R's back (R values are immutable to their users).
+    (rpy2's own ``memoryview()`` is not used: in rpy2 3.5 each call drops a
+    reference to ``None``, which eventually crashes the interpreter.)
+    """
+
+    __slots__ = ("sexp", "__array_interface__")
+
+    def __init__(self, sexp, dtype):
+        self.sexp = sexp
+        address = int(ffi.cast("uintptr_t", sexp._R_GET_PTR(sexp.__sexp__._cdata)))
+        self.__array_interface__ = {
+            "shape": (len(sexp),),
+            "typestr": np.dtype(dtype).str,
+            "data": (address, True),
+            "version": 3,
+        }
+
+
 def _view(x, dtype) -> np.ndarray:
-    """A flat numpy view of an R vector's memory (no copy)."""
+    """A flat, read-only numpy view of an R vector's memory (no copy)."""
     if len(x) == 0:
         return np.empty(0, dtype=dtype)
-    return np.asarray(x.memoryview()).reshape(-1, order="F")
+    return np.asarray(_RMemory(x, dtype))
 
 
 @r_type_rule(ri.RTYPES.REALSXP)
@@ -286,6 +312,14 @@ _NUMPY_R_TYPES = {
 }
 
 
+def _writable_view(vector) -> np.ndarray:
+    """A writable numpy view of an R vector this module just allocated."""
+    dtype = np.float64 if vector.typeof == ri.RTYPES.REALSXP else np.int32
+    size = len(vector) * np.dtype(dtype).itemsize
+    buffer = ffi.buffer(vector._R_GET_PTR(vector.__sexp__._cdata), size)
+    return np.frombuffer(buffer, dtype=dtype)
+
+
 def _alloc(vector_class, n: int):
     with memorymanagement.rmemory() as rmemory:
         cdata = rmemory.protect(openrlib.rlib.Rf_allocVector(vector_class._R_TYPE, n))
@@ -308,8 +342,8 @@ def _ndarray_to_r(array: np.ndarray):
             vector_class = ri.FloatSexpVector
         out = _alloc(vector_class, array.size)
         if array.size:
-            # One pass: numpy writes into R's memory, in column-major order.
-            target = np.asarray(out.memoryview()).reshape(array.shape, order="F")
+            # One pass: numpy writes into R's fresh vector, in column-major order.
+            target = _writable_view(out).reshape(array.shape, order="F")
             np.copyto(target, array, casting="unsafe")
     if array.ndim != 1:
         out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))

@@ -25,7 +25,8 @@ def describe(x) -> dict:
     info = {"type": type(x).__module__ + "." + type(x).__qualname__}
     if isinstance(x, np.ndarray):
         info.update(dtype=str(x.dtype), shape=list(x.shape),
-                    f_contiguous=bool(x.flags.f_contiguous), owns_data=bool(x.flags.owndata))
+                    f_contiguous=bool(x.flags.f_contiguous), owns_data=bool(x.flags.owndata),
+                    writeable=bool(x.flags.writeable))
     return info
 
 

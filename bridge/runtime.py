@@ -26,7 +26,7 @@ import traceback
 import warnings
 
 import rpy2.rinterface as ri
-from rpy2.rinterface_lib import embedded
+from rpy2.rinterface_lib import _rinterface_capi, embedded, openrlib
 
 from . import handles
 from .convert import RError, py_to_r, r_to_py
@@ -80,8 +80,8 @@ def _guard(fn):
             value = py_to_r(fn(*args, **kwargs))
             if _pending_warnings:
                 return _error_value("tensorbridge_with_warnings", value)
-            # rpy2 hands R a NULL for Python's None, not for its own NULL object
-            return None if value is ri.NULL else value
+            # rternalize hands R only values it owns: R's NULL needs a capsule
+            return _r_null() if value is ri.NULL else value
         except RError as err:
             return _error_value("tensorbridge_r_error", err.condition)
         except KeyboardInterrupt:
@@ -91,6 +91,14 @@ def _guard(fn):
 
     entry.__name__ = fn.__name__
     return entry
+
+
+def _r_null():
+    null = _helpers.get("__NULL__")
+    if null is None:
+        capsule = _rinterface_capi.SexpCapsule(openrlib.rlib.R_NilValue)
+        null = _helpers["__NULL__"] = ri.Sexp(capsule)
+    return null
 
 
 def _error_value(rclass: str, payload):

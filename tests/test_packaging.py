@@ -1,6 +1,7 @@
 """The distribution ships every subpackage of the three import packages."""
 
 import pathlib
+
 import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -30,6 +30,16 @@ def test_element_order_matches_r_indexing(r):
     assert in_r == in_python == 24
 
 
+def test_many_calls_leave_python_reference_counts_intact(r):
+    """Thousands of conversions must not drain any refcount (rpy2 3.5's own
+    memoryview() drops a reference to None per call and crashes the
+    interpreter after a few thousand calls)."""
+    before = sys.getrefcount(None)
+    r("m <- matrix(as.double(1:4), 2)")
+    r('for (i in 1:20000) tb_call("bridge.diagnostics.identity", m)')
+    assert abs(sys.getrefcount(None) - before) < 100
+
+
 def test_python_error_becomes_r_condition(r):
     cls = r('class(tryCatch(tb_call("bridge.api.no_such_function"), error = function(e) e))')
     assert "tensorbridge_error" in list(cls)

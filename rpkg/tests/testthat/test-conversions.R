@@ -115,3 +115,15 @@ test_that("a 200 MB double array converts without a second copy", {
   # and the values are those of x, read through the view
   expect_identical(tb_call("bridge.api.element", t, 24999999L), x[25e6])
 })
+
+test_that("a tensor viewing R memory keeps it alive, and cannot change it", {
+  skip_if_no_python()
+  x <- runif(1e5)
+  expected <- x + 0  # an independent copy
+  t <- as_tensor(x)
+  expect_false(py_side(x)$writeable)
+  rm(x)
+  invisible(gc())
+  junk <- lapply(1:20, function(i) runif(1e5))  # reuse freed memory, if any
+  expect_identical(as.array(t), expected)
+})
