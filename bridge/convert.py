@@ -19,7 +19,8 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 import rpy2.rinterface as ri
-from rpy2.rinterface_lib import _rinterface_capi, memorymanagement, openrlib
+from rpy2.rinterface_lib import _rinterface_capi, openrlib
+from rpy2.rinterface_lib import conversion as rpy2_conversion
 from rpy2.rinterface_lib.openrlib import ffi
 
 from . import handles
@@ -83,22 +84,68 @@ def r_to_py(x):
     return rule(x)
 
 
-def _shape_or_scalar(x, array: np.ndarray):
-    """A vector without ``dim`` of length one is a scalar (as in reticulate);
-    otherwise the array keeps R's ``dim`` (1-d when there is none)."""
-    dim = _dim(x)
-    if dim is None:
-        if array.shape[0] == 1:
-            return array[0].item()
-        return array
-    return array.reshape(dim, order="F")
+_rlib = openrlib.rlib
+_TYPEOF = _rinterface_capi._TYPEOF
+
+
+def _char_to_str(charsxp) -> str:
+    encoding = rpy2_conversion._R_ENC_PY[_rlib.Rf_getCharCE(charsxp)]
+    return rpy2_conversion._cchar_to_str(_rlib.R_CHAR(charsxp), encoding)
+
+
+def symbol_name(symbol) -> str:
+    """The name of an R symbol (an argument tag), from its C pointer."""
+    return _char_to_str(_rlib.PRINTNAME(symbol))
+
+
+def r_to_py_cdata(cdata):
+    """:func:`r_to_py` for a bare C ``SEXP``, with a fast path for the plain
+    length-one vectors that most calls pass (names, flags, sizes)."""
+    rtype = _TYPEOF(cdata)
+    if rtype == ri.RTYPES.NILSXP:
+        return None
+    if _rlib.ATTRIB(cdata) == _rlib.R_NilValue and _rlib.Rf_xlength(cdata) == 1:
+        if rtype == ri.RTYPES.REALSXP:
+            return _rlib.REAL(cdata)[0]
+        if rtype == ri.RTYPES.STRSXP:
+            charsxp = _rlib.STRING_ELT(cdata, 0)
+            return None if charsxp == _rlib.R_NaString else _char_to_str(charsxp)
+        if rtype in (ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP):
+            value = (_rlib.INTEGER if rtype == ri.RTYPES.INTSXP else _rlib.LOGICAL)(cdata)[0]
+            if value != INT_NA:
+                return value if rtype == ri.RTYPES.INTSXP else bool(value)
+    if rtype in _NUMERIC_DTYPES and (
+        _rlib.Rf_getAttrib(cdata, _rlib.R_ClassSymbol) == _rlib.R_NilValue
+    ):
+        return _numeric_to_py(cdata, rtype, _dims(cdata))
+    return r_to_py(rpy2_conversion._cdata_to_rinterface(cdata))
+
+
+def py_to_r_cdata(obj):
+    """:func:`py_to_r` returning a bare C ``SEXP`` for R to take over, with a
+    fast path for Python scalars and ``None``.
+
+    Only for values handed straight back to R: an unprotected fresh scalar
+    must not meet another R allocation before R holds it."""
+    kind = type(obj)
+    if obj is None:
+        return _rlib.R_NilValue
+    if kind is float:
+        return _rlib.Rf_ScalarReal(obj)
+    if kind is bool:
+        return _rlib.Rf_ScalarLogical(int(obj))
+    if kind is int and INT_NA < obj < 2**31:
+        return _rlib.Rf_ScalarInteger(obj)
+    if kind is np.ndarray and obj.dtype.kind in _NUMPY_R_TYPES:
+        return _ndarray_to_cdata(obj)
+    return py_to_r(obj).__sexp__._cdata
 
 
 class _RMemory:
     """Exposes an R vector's data to numpy (``__array_interface__``) and keeps
     the R vector alive for as long as any numpy view of it lives: numpy makes
-    this object the views' ``base``, and its rpy2 ``Sexp`` protects the R
-    object from R's garbage collector.
+    this object the views' ``base``, and its capsule protects the R object
+    from R's garbage collector.
 
     The view is read-only, so nothing on the Python side can change an R
     value behind R's back (R values are immutable to their users).
@@ -106,54 +153,62 @@ class _RMemory:
     reference to ``None``, which eventually crashes the interpreter.)
     """
 
-    __slots__ = ("sexp", "__array_interface__")
+    __slots__ = ("capsule", "__array_interface__")
 
-    def __init__(self, sexp, dtype):
-        self.sexp = sexp
-        address = int(ffi.cast("uintptr_t", sexp._R_GET_PTR(sexp.__sexp__._cdata)))
+    def __init__(self, cdata, typestr: str, length: int):
+        self.capsule = _rinterface_capi.SexpCapsule(cdata)
+        address = int(ffi.cast("uintptr_t", _rlib.DATAPTR(cdata)))
         self.__array_interface__ = {
-            "shape": (len(sexp),),
-            "typestr": np.dtype(dtype).str,
+            "shape": (length,),
+            "typestr": typestr,
             "data": (address, True),
             "version": 3,
         }
 
 
-def _view(x, dtype) -> np.ndarray:
-    """A flat, read-only numpy view of an R vector's memory (no copy)."""
-    if len(x) == 0:
-        return np.empty(0, dtype=dtype)
-    return np.asarray(_RMemory(x, dtype))
+_NUMERIC_DTYPES = {
+    ri.RTYPES.REALSXP: np.dtype(np.float64),
+    ri.RTYPES.INTSXP: np.dtype(np.int32),
+    ri.RTYPES.LGLSXP: np.dtype(np.int32),
+}
 
 
-@r_type_rule(ri.RTYPES.REALSXP)
-def _double_to_py(x):
-    # NA_real_ is a NaN payload, so it arrives as NaN (and goes back as NA).
-    return _shape_or_scalar(x, _view(x, np.float64))
-
-
-@r_type_rule(ri.RTYPES.INTSXP)
-def _integer_to_py(x):
-    array = _view(x, np.int32)
-    if array.size and (array == INT_NA).any():
+def _numeric_to_py(cdata, rtype, dims):
+    """R double/integer/logical data without a class, from its C pointer."""
+    length = _rlib.Rf_xlength(cdata)
+    dtype = _NUMERIC_DTYPES[rtype]
+    if length == 0:
+        array = np.empty(0, dtype=dtype)
+    else:
+        array = np.asarray(_RMemory(cdata, dtype.str, length))
+    if rtype != ri.RTYPES.REALSXP and length and (array == INT_NA).any():
         where = int(np.flatnonzero(array == INT_NA)[0]) + 1
+        kind = "integer" if rtype == ri.RTYPES.INTSXP else "logical"
+        advice = ("use a double vector (NA becomes NaN) or remove the NA"
+                  if kind == "integer" else "remove the NA or convert to double first")
         raise ConversionError(
-            f"integer NA at position {where}: Python integers have no NA; "
-            "use a double vector (NA becomes NaN) or remove the NA"
-        )
-    return _shape_or_scalar(x, array)
+            f"{kind} NA at position {where}: Python has no {kind} NA; {advice}")
+    if rtype == ri.RTYPES.LGLSXP:
+        array = array != 0
+    if dims is None:  # a vector: length one is a scalar (as in reticulate)
+        return array[0].item() if length == 1 else array
+    return array.reshape(dims, order="F")
 
 
-@r_type_rule(ri.RTYPES.LGLSXP)
-def _logical_to_py(x):
-    raw = _view(x, np.int32)
-    if raw.size and (raw == INT_NA).any():
-        where = int(np.flatnonzero(raw == INT_NA)[0]) + 1
-        raise ConversionError(
-            f"logical NA at position {where}: Python booleans have no NA; "
-            "remove the NA or convert to double first"
-        )
-    return _shape_or_scalar(x, raw != 0)
+def _dims(cdata):
+    dim = _rlib.Rf_getAttrib(cdata, _rlib.R_DimSymbol)
+    if dim == _rlib.R_NilValue:
+        return None
+    values = _rlib.INTEGER(dim)
+    return tuple(int(values[i]) for i in range(_rlib.Rf_xlength(dim)))
+
+
+@r_type_rule(ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
+def _numeric_sexp_to_py(x):
+    # A view of R's memory, no copy. NA_real_ is a NaN payload, so it arrives
+    # as NaN (and goes back as NA); integer and logical NA have no counterpart.
+    cdata = x.__sexp__._cdata
+    return _numeric_to_py(cdata, x.typeof, _dims(cdata))
 
 
 @r_type_rule(ri.RTYPES.STRSXP)
@@ -190,7 +245,7 @@ def _handle_to_py(x):
 def _factor_to_py(x):
     import pandas as pd
 
-    codes = _view(x, np.int32).astype(np.int64) - 1  # NA (INT_MIN) -> negative
+    codes = np.array(x, dtype=np.int64) - 1  # NA (INT_MIN) -> negative
     codes[codes < -1] = -1
     levels = [str(s) for s in x.do_slot("levels")]
     ordered = "ordered" in _rclasses(x)
@@ -304,50 +359,61 @@ def _str_to_r(value):
 
 
 # numpy kind -> R vector type; integers that do not fit R's int32 become double.
+# numpy kind -> (R type, numpy dtype of R's storage); integers that do not
+# fit R's int32 become double.
 _NUMPY_R_TYPES = {
-    "f": ri.FloatSexpVector,
-    "i": ri.IntSexpVector,
-    "u": ri.IntSexpVector,
-    "b": ri.BoolSexpVector,
+    "f": (ri.RTYPES.REALSXP, np.float64),
+    "i": (ri.RTYPES.INTSXP, np.int32),
+    "u": (ri.RTYPES.INTSXP, np.int32),
+    "b": (ri.RTYPES.LGLSXP, np.int32),
 }
 
 
-def _writable_view(vector) -> np.ndarray:
-    """A writable numpy view of an R vector this module just allocated."""
-    dtype = np.float64 if vector.typeof == ri.RTYPES.REALSXP else np.int32
-    size = len(vector) * np.dtype(dtype).itemsize
-    buffer = ffi.buffer(vector._R_GET_PTR(vector.__sexp__._cdata), size)
-    return np.frombuffer(buffer, dtype=dtype)
-
-
-def _alloc(vector_class, n: int):
-    with memorymanagement.rmemory() as rmemory:
-        cdata = rmemory.protect(openrlib.rlib.Rf_allocVector(vector_class._R_TYPE, n))
-        return vector_class(_rinterface_capi.SexpCapsule(cdata))
+def _ndarray_to_cdata(array: np.ndarray):
+    """A new R vector (C ``SEXP``, not protected) holding ``array``'s values
+    in column-major order, with ``dim`` unless the array is 1-d. The caller
+    protects it (or hands it to R) before anything else allocates in R."""
+    kind = array.dtype.kind
+    if kind not in _NUMPY_R_TYPES:
+        raise ConversionError(f"cannot convert a numpy array of dtype {array.dtype} to R")
+    rtype, storage = _NUMPY_R_TYPES[kind]
+    if kind in "iu" and array.size and (
+        array.max() > np.iinfo(np.int32).max or array.min() <= INT_NA
+    ):
+        rtype, storage = ri.RTYPES.REALSXP, np.float64
+    out = _rlib.Rf_protect(_rlib.Rf_allocVector(rtype, array.size))
+    protected = 1
+    try:
+        if array.size:
+            nbytes = array.size * np.dtype(storage).itemsize
+            if array.dtype == storage and array.flags.f_contiguous:
+                # (the transpose of a Fortran-ordered array is C-ordered: same bytes)
+                ffi.memmove(_rlib.DATAPTR(out), ffi.from_buffer(array.T), nbytes)
+            else:  # one pass: numpy casts and reorders into R's column-major memory
+                target = np.frombuffer(ffi.buffer(_rlib.DATAPTR(out), nbytes), dtype=storage)
+                np.copyto(target.reshape(array.shape, order="F"), array, casting="unsafe")
+        if array.ndim != 1:
+            dim = _rlib.Rf_protect(_rlib.Rf_allocVector(ri.RTYPES.INTSXP, array.ndim))
+            protected += 1
+            values = _rlib.INTEGER(dim)
+            for i, extent in enumerate(array.shape):
+                values[i] = extent
+            _rlib.Rf_setAttrib(out, _rlib.R_DimSymbol, dim)
+    finally:
+        _rlib.Rf_unprotect(protected)
+    return out
 
 
 @py_rule(np.ndarray)
 def _ndarray_to_r(array: np.ndarray):
-    kind = array.dtype.kind
-    if kind in ("U", "S", "O"):
+    if array.dtype.kind in ("U", "S", "O"):
         flat = [None if v is None else str(v) for v in array.ravel(order="F")]
         out = ri.StrSexpVector([ri.NA_Character if v is None else v for v in flat])
-    else:
-        if kind not in _NUMPY_R_TYPES:
-            raise ConversionError(f"cannot convert a numpy array of dtype {array.dtype} to R")
-        vector_class = _NUMPY_R_TYPES[kind]
-        if kind in "iu" and array.size and (
-            array.max() > np.iinfo(np.int32).max or array.min() <= INT_NA
-        ):
-            vector_class = ri.FloatSexpVector
-        out = _alloc(vector_class, array.size)
-        if array.size:
-            # One pass: numpy writes into R's fresh vector, in column-major order.
-            target = _writable_view(out).reshape(array.shape, order="F")
-            np.copyto(target, array, casting="unsafe")
-    if array.ndim != 1:
-        out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
-    return out
+        if array.ndim != 1:
+            out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
+        return out
+    # wrapped (and so protected) before R allocates anything else
+    return ri.Sexp(_rinterface_capi.SexpCapsule(_ndarray_to_cdata(array)))
 
 
 @py_rule(np.generic)
@@ -412,8 +478,4 @@ _register_pandas_rules()
 
 def _object_to_r(obj):
     """Anything without a rule crosses as a handle (an R external pointer)."""
-    from .runtime import r_helper
-
-    key = handles.register(obj)
-    classes = handles.r_classes(obj)
-    return r_helper("make_handle")(ri.FloatSexpVector([key]), ri.StrSexpVector(classes))
+    return handles.to_r(obj)

@@ -3,6 +3,8 @@
 R never holds a Python pointer: a handle is an R external pointer carrying an
 integer key and an S3 class vector. The object lives here until R's garbage
 collector runs the handle's finalizer, which calls :func:`release`.
+The external pointer itself is made by the R package's C function
+``tb_c_make_handle`` (see :func:`set_maker`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,26 @@ import itertools
 
 _objects: dict[int, object] = {}
 _keys = itertools.count(1)
+_maker = {}
+_class_vectors: dict[type, object] = {}
+
+
+def set_maker(make_handle) -> None:
+    """``make_handle(key: float, classes: SEXP) -> SEXP``, a C function."""
+    _maker["make"] = make_handle
+
+
+def to_r(obj):
+    """A new R handle (an rpy2 ``Sexp``) for ``obj``."""
+    import rpy2.rinterface as ri
+    from rpy2.rinterface_lib import _rinterface_capi
+
+    classes = _class_vectors.get(type(obj))
+    if classes is None:  # one R class vector per Python type, shared by handles
+        classes = _class_vectors[type(obj)] = ri.StrSexpVector(r_classes(obj))
+    key = register(obj)
+    cdata = _maker["make"](float(key), classes.__sexp__._cdata)
+    return ri.Sexp(_rinterface_capi.SexpCapsule(cdata))
 
 
 def register(obj) -> int:

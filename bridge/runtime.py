@@ -9,11 +9,13 @@ layout it finds itself:
 * Python hosts: rpy2 embedded R in this interpreter; R's console already goes
   to Python's, so nothing is rerouted.
 
-:func:`attach` stores a few rternalized functions in the package's private
-environment ``.tb_state``. Every later R -> Python call goes through one of
-them, never through reticulate's converters. rternalize (rpy2 3.5) swallows
-exceptions, so each entry point catches everything itself and returns an
-error value that the R side turns into a proper R condition.
+:func:`attach` gives the R package (its private environment ``.tb_state``)
+the address of one C-callable function, :func:`_dispatch`, made with cffi.
+Every later R -> Python call is ``.External(tb_c_dispatch, op, ...)``, which
+lands there: never in reticulate's converters, and not in rpy2's
+``rternalize`` either (it inspects the Python signature on every call and
+swallows exceptions). :func:`_dispatch` catches everything itself and returns
+an error value that the R side turns into a proper R condition.
 """
 
 from __future__ import annotations
@@ -26,17 +28,18 @@ import traceback
 import warnings
 
 import rpy2.rinterface as ri
-from rpy2.rinterface_lib import _rinterface_capi, embedded, openrlib
+from rpy2.rinterface_lib import embedded, openrlib
+from rpy2.rinterface_lib.openrlib import ffi
 
 from . import handles
-from .convert import RError, py_to_r, r_to_py
+from .convert import RError, py_to_r, py_to_r_cdata, r_to_py_cdata, symbol_name
+
+_rlib = openrlib.rlib
 
 R_PACKAGE = "tensorbridge"
 
 _helpers: dict[str, ri.Sexp] = {}
-# The rternalized closures must outlive the call that made them: R holds only
-# an ffi handle to each Python function, which dies with its Python wrapper.
-_entry_points: dict[str, ri.Sexp] = {}
+_callbacks: dict[str, object] = {}
 _targets: dict[str, object] = {}
 _state = {"r_hosts": False, "attached": False}
 
@@ -72,33 +75,40 @@ def resolve(target: str):
     return obj
 
 
-def _guard(fn):
-    """Run ``fn`` and hand R either its converted result or an error value."""
+def _dispatch(rargs):
+    """The C-callable entry point (see ``tb_c_dispatch`` in rpkg/src/bridge.c).
 
-    def entry(*args, **kwargs):
+    ``rargs`` is the argument list of ``.External(tb_c_dispatch, op, ...)``.
+    Returns R's result: the converted value, or an error value that the R
+    side turns into a condition. Nothing may escape: an exception here would
+    hand R a NULL pointer.
+    """
+    try:
+        rargs = _rlib.CDR(rargs)  # skip the routine itself
+        op = r_to_py_cdata(_rlib.CAR(rargs))
+        rargs = _rlib.CDR(rargs)
+        positional, named = [], {}
+        while rargs != _rlib.R_NilValue:
+            tag = _rlib.TAG(rargs)
+            if tag == _rlib.R_NilValue:
+                positional.append(r_to_py_cdata(_rlib.CAR(rargs)))
+            else:
+                named[symbol_name(tag)] = r_to_py_cdata(_rlib.CAR(rargs))
+            rargs = _rlib.CDR(rargs)
+        result = _OPERATIONS[op](*positional, **named)
+        if _pending_warnings:
+            return _error_value("tensorbridge_with_warnings", py_to_r(result)).__sexp__._cdata
+        return py_to_r_cdata(result)
+    except RError as err:
+        value = _error_value("tensorbridge_r_error", err.condition)
+    except KeyboardInterrupt:
+        value = _error_value("tensorbridge_interrupt", ri.NULL)
+    except BaseException as err:  # noqa: BLE001 - every error must reach R
         try:
-            value = py_to_r(fn(*args, **kwargs))
-            if _pending_warnings:
-                return _error_value("tensorbridge_with_warnings", value)
-            # rternalize hands R only values it owns: R's NULL needs a capsule
-            return _r_null() if value is ri.NULL else value
-        except RError as err:
-            return _error_value("tensorbridge_r_error", err.condition)
-        except KeyboardInterrupt:
-            return _error_value("tensorbridge_interrupt", ri.NULL)
-        except BaseException as err:  # noqa: BLE001 - every error must reach R
-            return _python_error(err)
-
-    entry.__name__ = fn.__name__
-    return entry
-
-
-def _r_null():
-    null = _helpers.get("__NULL__")
-    if null is None:
-        capsule = _rinterface_capi.SexpCapsule(openrlib.rlib.R_NilValue)
-        null = _helpers["__NULL__"] = ri.Sexp(capsule)
-    return null
+            value = _python_error(err)
+        except BaseException:  # noqa: BLE001 - last resort: never crash R
+            return _rlib.R_NilValue
+    return value.__sexp__._cdata
 
 
 def _error_value(rclass: str, payload):
@@ -119,30 +129,27 @@ def _python_error(err: BaseException):
     return _error_value("tensorbridge_py_error", py_to_r(detail))
 
 
-def _args(rargs, rkwargs):
-    return [r_to_py(a) for a in rargs], {k: r_to_py(v) for k, v in rkwargs.items()}
+def _call(target, *args, **kwargs):
+    return resolve(target)(*args, **kwargs)
 
 
-@_guard
-def call(target, *rargs, **rkwargs):
-    args, kwargs = _args(rargs, rkwargs)
-    return resolve(r_to_py(target))(*args, **kwargs)
+def _call_method(obj, name, *args, **kwargs):
+    return getattr(obj, name)(*args, **kwargs)
 
 
-@_guard
-def call_method(obj, name, *rargs, **rkwargs):
-    args, kwargs = _args(rargs, rkwargs)
-    return getattr(r_to_py(obj), r_to_py(name))(*args, **kwargs)
+def _release_from_finalizer(key: float) -> None:
+    """Called by a handle's C finalizer during R's garbage collection."""
+    try:
+        handles.release(int(key))
+    except BaseException:  # noqa: BLE001 - nothing may escape into R's GC
+        pass
 
 
-@_guard
-def get_attr(obj, name):
-    return getattr(r_to_py(obj), r_to_py(name))
-
-
-@_guard
-def release(key):
-    handles.release(int(r_to_py(key)))
+_OPERATIONS = {
+    "call": _call,
+    "call_method": _call_method,
+    "get_attr": getattr,
+}
 
 
 # ---------------------------------------------------------------------------
@@ -215,10 +222,15 @@ def attach(r_hosts: bool) -> None:
     helpers = namespace.find(".tb_helpers")
     for name, fn in zip(helpers.names, helpers):
         _helpers[str(name)] = fn
-    for fn in (call, call_method, get_attr, release):
-        if fn.__name__ not in _entry_points:
-            _entry_points[fn.__name__] = ri.rternalize(fn)
-        state[fn.__name__] = _entry_points[fn.__name__]
+    if not _callbacks:
+        # Kept here for the life of the process: R holds only their addresses.
+        _callbacks["dispatch"] = ffi.callback("SEXP(SEXP)", _dispatch)
+        _callbacks["release"] = ffi.callback("void(double)", _release_from_finalizer)
+    for name, callback in _callbacks.items():
+        address = float(int(ffi.cast("uintptr_t", callback)))
+        state[f"{name}_address"] = ri.FloatSexpVector([address])
+    make_handle = int(state.find("native_addresses")[0])
+    handles.set_maker(ffi.cast("SEXP(*)(double, SEXP)", make_handle))
     if r_hosts and not _state["attached"]:
         sys.stdout = RConsole(stderr=False)
         sys.stderr = RConsole(stderr=True)

@@ -7,12 +7,16 @@ tb_condition <- function(message, class = character(), call = NULL, ...) {
   )
 }
 
-# Turns what a bridge entry point returned into a value or an R condition.
+# What .External(tb_c_dispatch, ...) returned, as a value or an R condition.
+# The Python side marks anything but a plain result with a class starting
+# "tensorbridge_" (an error, an interrupt, a result that carries warnings).
 tb_result <- function(value, call) {
   if (is.null(value)) return(invisible())
-  if (!is.list(value) || is.null(oldClass(value))) return(value)
-  kind <- oldClass(value)[[1]]
-  if (!startsWith(kind, "tensorbridge_") || length(value) != 2L) return(value)
+  if (!is.list(value) || !startsWith(class(value)[[1]], "tensorbridge_") ||
+      length(value) != 2L) {
+    return(value)
+  }
+  kind <- class(value)[[1]]
   for (w in value[[2]]) warning(w, call. = FALSE)
   switch(kind,
     tensorbridge_py_error = {
@@ -58,20 +62,20 @@ tb_interrupt <- function() {
 #' if (tb_available()) tb_call("bridge.api.shape", matrix(0, 2, 3))
 #' @export
 tb_call <- function(target, ...) {
-  bridge <- tb_bridge()
-  tb_result(bridge$call(target, ...), sys.call())
+  if (is.null(.tb_state$attached)) tb_bridge()
+  tb_result(.External(tb_c_dispatch, "call", target, ...), sys.call())
 }
 
 #' @rdname tb_call
 #' @export
 tb_method <- function(object, name, ...) {
-  bridge <- tb_bridge()
-  tb_result(bridge$call_method(object, name, ...), sys.call())
+  if (is.null(.tb_state$attached)) tb_bridge()
+  tb_result(.External(tb_c_dispatch, "call_method", object, name, ...), sys.call())
 }
 
 tb_getattr <- function(object, name) {
-  bridge <- tb_bridge()
-  tb_result(bridge$get_attr(object, name), sys.call())
+  if (is.null(.tb_state$attached)) tb_bridge()
+  tb_result(.External(tb_c_dispatch, "get_attr", object, name), sys.call())
 }
 
 #' The last Python error, with its traceback
@@ -88,25 +92,12 @@ tb_last_error <- function() {
   invisible(err)
 }
 
-# A handle: an external pointer with the Python object's key and an S3 class
-# vector from its MRO. The finalizer releases the Python object.
-tb_make_handle <- function(key, classes) {
-  handle <- .Call(tb_c_new_externalptr)
-  attr(handle, "tb_key") <- key
-  class(handle) <- classes
-  reg.finalizer(handle, tb_finalize_handle, onexit = FALSE)
-  handle
-}
-
-tb_finalize_handle <- function(handle) {
-  release <- .tb_state$release
-  if (!is.null(release)) release(attr(handle, "tb_key"))
-  invisible()
-}
+# A handle is an external pointer made by tb_c_make_handle() (src/bridge.c)
+# with the Python object's key and an S3 class vector from its MRO; when R
+# garbage-collects it, a C finalizer releases the Python object.
 
 # R functions the Python side calls, looked up by name (see bridge/runtime.py).
 .tb_helpers <- list(
-  make_handle = tb_make_handle,
   make_factor = function(codes, levels, ordered) {
     factor(levels[codes], levels = levels, ordered = ordered)
   },

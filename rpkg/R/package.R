@@ -10,8 +10,8 @@
 #' @useDynLib tensorbridge, .registration = TRUE
 "_PACKAGE"
 
-# Session state: the rternalized entry points installed by the Python side
-# (call, call_method, get_attr, release), the last Python error.
+# Session state: the address of the Python side's dispatch function, whether
+# the bridge is attached, the last Python error.
 .tb_state <- new.env(parent = emptyenv())
 
 .onLoad <- function(libname, pkgname) {

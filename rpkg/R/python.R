@@ -43,7 +43,8 @@ tb_attach_code <- function(r_hosts) {
 
 # Starts Python if needed and returns the session's bridge entry points.
 tb_bridge <- function() {
-  if (!is.null(.tb_state$call)) return(.tb_state)
+  if (isTRUE(.tb_state$attached)) return(invisible(.tb_state))
+  .tb_state$native_addresses <- .Call(tb_c_native_addresses)
   if (.Call(tb_c_python_in_process)) {
     # Python hosts (R embedded by rpy2), or another package already started
     # Python: use that interpreter.
@@ -78,10 +79,12 @@ tb_bridge <- function() {
       ))
     }
   }
-  if (is.null(.tb_state$call)) {
+  if (is.null(.tb_state$dispatch_address)) {
     stop(tb_condition("the Python bridge did not attach", "tensorbridge_no_python"))
   }
-  .tb_state
+  .Call(tb_c_set_dispatch, .tb_state$dispatch_address, .tb_state$release_address)
+  .tb_state$attached <- TRUE
+  invisible(.tb_state)
 }
 
 #' Is the Python half of tensorbridge available?
