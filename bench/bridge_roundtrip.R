@@ -5,10 +5,11 @@
 library(tensorbridge)
 invisible(tb_config())  # start Python and the bridge
 
+# Microseconds per call: the best of 5 runs of n calls (damps other load).
 time_per_call <- function(f, n) {
   f()  # warm up
-  t <- system.time(for (i in seq_len(n)) f())[["elapsed"]]
-  t / n * 1e6  # microseconds
+  run <- function() system.time(for (i in seq_len(n)) f())[["elapsed"]]
+  min(replicate(5, run())) / n * 1e6
 }
 
 n <- 20000L
@@ -37,7 +38,7 @@ cat("\nConversion R -> Python, no dtype change (as_tensor), by size:\n")
 sizes <- c("8 KB" = 1e3, "80 MB" = 1e7)
 conv <- sapply(sizes, function(k) {
   x <- runif(k)
-  time_per_call(function() as_tensor(x), 2000L)
+  time_per_call(function() as_tensor(x), 1000L)
 })
 print(data.frame(size = names(sizes), us_per_conversion = conv), row.names = FALSE,
       digits = 3)
