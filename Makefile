@@ -28,10 +28,10 @@ PY_SOURCES := pyproject.toml $(shell find engine bridge estimators -name '*.py' 
 R_SOURCES  := $(shell find rpkg -path rpkg/inst/python -prune -o -type f \
                 -not -name '*.o' -not -name '*.so' -print 2>/dev/null)
 
-.PHONY: help setup demo test lint pytest rtest rcheck vignettes bench-bridge clean
+.PHONY: help setup demo demo-bridge test lint pytest rtest rcheck vignettes bench-bridge clean
 
 help:
-	@echo "make demo   - set up what is missing, then run the demo from R"
+	@echo "make demo   - set up what is missing, then train the demo model from R"
 	@echo "make test   - set up what is missing, then run every check"
 	@echo "make setup  - only the set-up part"
 
@@ -77,7 +77,10 @@ $(STAMPS)/rlib: $(STAMPS)/apt $(R_SOURCES) $(PY_SOURCES)
 	@touch $@
 
 demo: setup
-	Rscript demo/demo.R
+	Rscript demo/mnist_mlp.R
+
+demo-bridge: setup
+	Rscript demo/bridge.R
 
 test: setup lint pytest rtest rcheck vignettes
 	@echo "==> all checks passed"

@@ -35,6 +35,11 @@ def shape(x) -> list[int]:
     return [int(d) for d in (x.shape if hasattr(x, "shape") else np.shape(x))]
 
 
+def set_attr(obj, name: str, value) -> None:
+    """``obj.name = value`` (R has no syntax for Python attribute assignment)."""
+    setattr(obj, name, value)
+
+
 def element(x, *index):
     """One element of an array or tensor, by zero-based index (Python's view)."""
     return to_array(x)[tuple(int(i) for i in index)].item()

@@ -199,8 +199,7 @@ def _dims(cdata):
     dim = _rlib.Rf_getAttrib(cdata, _rlib.R_DimSymbol)
     if dim == _rlib.R_NilValue:
         return None
-    values = _rlib.INTEGER(dim)
-    return tuple(int(values[i]) for i in range(_rlib.Rf_xlength(dim)))
+    return tuple(ffi.unpack(_rlib.INTEGER(dim), _rlib.Rf_xlength(dim)))
 
 
 @r_type_rule(ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
@@ -234,6 +233,13 @@ def _list_to_py(x):
 @r_type_rule(ri.RTYPES.CLOSXP, ri.RTYPES.BUILTINSXP, ri.RTYPES.SPECIALSXP)
 def _function_to_py(x):
     return RCallable(x)
+
+
+@r_type_rule(ri.RTYPES.RAWSXP)
+def _raw_to_py(x):
+    cdata = x.__sexp__._cdata
+    length = _rlib.Rf_xlength(cdata)
+    return bytes(ffi.buffer(_rlib.DATAPTR(cdata), length)) if length else b""
 
 
 @r_class_rule("tensorbridge_object")
@@ -358,6 +364,11 @@ def _str_to_r(value):
     return ri.StrSexpVector([value])
 
 
+@py_rule(bytes, bytearray)
+def _bytes_to_r(value):
+    return ri.ByteSexpVector(bytes(value))
+
+
 # numpy kind -> R vector type; integers that do not fit R's int32 become double.
 # numpy kind -> (R type, numpy dtype of R's storage); integers that do not
 # fit R's int32 become double.
@@ -406,6 +417,12 @@ def _ndarray_to_cdata(array: np.ndarray):
 
 @py_rule(np.ndarray)
 def _ndarray_to_r(array: np.ndarray):
+    if array.dtype.kind == "O" and not all(v is None or isinstance(v, str) for v in array.flat):
+        # e.g. sequences of different lengths (a ragged dataset): an R list
+        out = ri.ListSexpVector([py_to_r(v) for v in array.ravel(order="F")])
+        if array.ndim != 1:
+            out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
+        return out
     if array.dtype.kind in ("U", "S", "O"):
         flat = [None if v is None else str(v) for v in array.ravel(order="F")]
         out = ri.StrSexpVector([ri.NA_Character if v is None else v for v in flat])

@@ -1,0 +1,125 @@
+# Callbacks for fit().
+
+callback <- function(class_name, args) tb_keras(paste0("callbacks.", class_name), args)
+
+check_function <- function(f, arg) {
+  if (!is.null(f) && !is.function(f)) {
+    stop(tb_condition(paste0("`", arg, "` must be a function (or NULL)")))
+  }
+  f
+}
+
+#' Callbacks for training
+#'
+#' Objects to give to [fit()] as `callbacks = list(...)`:
+#' * `callback_early_stopping()` stops when `monitor` has not improved for
+#'   `patience` epochs, optionally restoring the best weights;
+#' * `callback_model_checkpoint()` saves the model (or its weights) after
+#'   epochs, optionally only when `monitor` improved; `filepath` may contain
+#'   Python format fields such as `{epoch:02d}` and `{val_loss:.2f}`;
+#' * `callback_reduce_lr_on_plateau()` lowers the learning rate when
+#'   `monitor` stalls;
+#' * `callback_learning_rate_scheduler()` sets the rate at each epoch from an
+#'   R function `function(epoch, lr)` (epochs count from 0, as in keras);
+#' * `callback_csv_logger()` writes the logs of each epoch to a CSV file;
+#' * `callback_terminate_on_nan()` stops when the loss becomes NaN;
+#' * `callback_lambda()` calls your R functions: epoch hooks get
+#'   `(epoch, logs)`, batch hooks `(batch, logs)`, train hooks `(logs)`;
+#'   `logs` is a named list of the current metrics.
+#'
+#' @param monitor Quantity to watch, e.g. `"val_loss"` or `"val_accuracy"`.
+#' @param min_delta Smallest change that counts as an improvement.
+#' @param patience Epochs without improvement to wait.
+#' @param verbose Print a message when acting (0 or 1).
+#' @param mode `"auto"`, `"min"` or `"max"`: whether lower or higher is
+#'   better (`"auto"` decides from the name).
+#' @param baseline Value the monitored quantity must beat.
+#' @param restore_best_weights Restore the weights of the best epoch when
+#'   stopping.
+#' @param filepath Where to save.
+#' @param save_best_only Save only when the monitored quantity improved.
+#' @param save_weights_only Save the weights only.
+#' @param factor Factor by which the learning rate is multiplied.
+#' @param cooldown Epochs to wait after a reduction.
+#' @param min_lr Lower bound of the learning rate.
+#' @param schedule An R function `function(epoch, lr)` returning the new rate.
+#' @param filename CSV file to write.
+#' @param separator Field separator.
+#' @param append Append to an existing file.
+#' @param on_epoch_begin,on_epoch_end,on_batch_begin,on_batch_end,on_train_begin,on_train_end
+#'   R functions (or `NULL`).
+#' @return A callback object.
+#' @examples
+#' if (tb_available()) {
+#'   callbacks <- list(
+#'     callback_early_stopping(monitor = "val_loss", patience = 2,
+#'                             restore_best_weights = TRUE),
+#'     callback_lambda(on_epoch_end = function(epoch, logs) cat("epoch", epoch, "\n"))
+#'   )
+#' }
+#' @name callbacks
+NULL
+
+#' @rdname callbacks
+#' @export
+callback_early_stopping <- function(monitor = "val_loss", min_delta = 0, patience = 0,
+                                    verbose = 0, mode = c("auto", "min", "max"),
+                                    baseline = NULL, restore_best_weights = FALSE) {
+  callback("EarlyStopping", list(
+    monitor = monitor, min_delta = min_delta, patience = as_nullable_integer(patience),
+    verbose = as_nullable_integer(verbose), mode = match.arg(mode), baseline = baseline,
+    restore_best_weights = restore_best_weights))
+}
+
+#' @rdname callbacks
+#' @export
+callback_model_checkpoint <- function(filepath, monitor = "val_loss", verbose = 0,
+                                      save_best_only = FALSE, save_weights_only = FALSE,
+                                      mode = c("auto", "min", "max")) {
+  callback("ModelCheckpoint", list(
+    filepath = path.expand(filepath), monitor = monitor, verbose = as_nullable_integer(verbose),
+    save_best_only = save_best_only, save_weights_only = save_weights_only,
+    mode = match.arg(mode)))
+}
+
+#' @rdname callbacks
+#' @export
+callback_reduce_lr_on_plateau <- function(monitor = "val_loss", factor = 0.1, patience = 10,
+                                          verbose = 0, mode = c("auto", "min", "max"),
+                                          min_delta = 1e-4, cooldown = 0, min_lr = 0) {
+  callback("ReduceLROnPlateau", list(
+    monitor = monitor, factor = factor, patience = as_nullable_integer(patience),
+    verbose = as_nullable_integer(verbose), mode = match.arg(mode), min_delta = min_delta,
+    cooldown = as_nullable_integer(cooldown), min_lr = min_lr))
+}
+
+#' @rdname callbacks
+#' @export
+callback_learning_rate_scheduler <- function(schedule, verbose = 0) {
+  callback("LearningRateScheduler", list(
+    schedule = check_function(schedule, "schedule"), verbose = as_nullable_integer(verbose)))
+}
+
+#' @rdname callbacks
+#' @export
+callback_csv_logger <- function(filename, separator = ",", append = FALSE) {
+  callback("CSVLogger", list(filename = path.expand(filename), separator = separator,
+                             append = append))
+}
+
+#' @rdname callbacks
+#' @export
+callback_terminate_on_nan <- function() callback("TerminateOnNaN", list())
+
+#' @rdname callbacks
+#' @export
+callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL, on_batch_begin = NULL,
+                            on_batch_end = NULL, on_train_begin = NULL, on_train_end = NULL) {
+  callback("LambdaCallback", list(
+    on_epoch_begin = check_function(on_epoch_begin, "on_epoch_begin"),
+    on_epoch_end = check_function(on_epoch_end, "on_epoch_end"),
+    on_batch_begin = check_function(on_batch_begin, "on_batch_begin"),
+    on_batch_end = check_function(on_batch_end, "on_batch_end"),
+    on_train_begin = check_function(on_train_begin, "on_train_begin"),
+    on_train_end = check_function(on_train_end, "on_train_end")))
+}

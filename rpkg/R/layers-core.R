@@ -1,0 +1,359 @@
+# Core layers. Each layer_*() function takes the object being composed first,
+# as in the keras R package:
+#   - missing or NULL: returns the layer itself;
+#   - a sequential model: adds the layer and returns the model;
+#   - a (symbolic) tensor from layer_input() or another layer: calls the
+#     layer on it and returns the output tensor (the functional API).
+
+compose_layer <- function(object, layer) {
+  if (is.null(object)) return(layer)
+  if (tb_is_sequential(object)) {
+    tb_method(object, "add", layer)
+    return(object)
+  }
+  tb_method(layer, "__call__", object)
+}
+
+create_layer <- function(class_name, object, args) {
+  # Force the object first: in a pipe it holds the layers before this one,
+  # which must be created (and named) first.
+  if (!missing(object)) force(object)
+  if (!is.null(args$input_shape)) args$input_shape <- as_shape(args$input_shape, "input_shape")
+  args$batch_size <- as_nullable_integer(args$batch_size, "batch_size")
+  layer <- tb_keras(paste0("layers.", class_name), args)
+  compose_layer(if (missing(object)) NULL else object, layer)
+}
+
+#' Input layer for the functional API
+#'
+#' A symbolic tensor standing for the model's input; layers called on it
+#' build the graph that [keras_model()] turns into a model.
+#'
+#' @param shape The shape of one sample, without the batch dimension
+#'   (integers; `NA` for a size that can vary).
+#' @param batch_size Optional fixed batch size.
+#' @param name Optional name of the input.
+#' @param dtype Data type (default `"float32"`).
+#' @return A symbolic tensor.
+#' @examples
+#' if (tb_available()) {
+#'   inputs <- layer_input(shape = c(4))
+#'   outputs <- inputs %>% layer_dense(units = 2)
+#'   model <- keras_model(inputs, outputs)
+#' }
+#' @export
+layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NULL) {
+  tb_keras("layers.Input", list(shape = as_shape(shape), batch_size = as_nullable_integer(batch_size),
+                                name = name, dtype = dtype))
+}
+
+#' Densely connected layer
+#'
+#' `output = activation(dot(input, kernel) + bias)`.
+#'
+#' @param object What to compose with: a model, a tensor, or missing (see
+#'   Details).
+#' @param units Dimensionality of the output.
+#' @param activation Name of an activation (`"relu"`, `"softmax"` ...) or `NULL`
+#'   for none.
+#' @param use_bias Whether the layer has a bias vector.
+#' @param kernel_initializer,bias_initializer Initializers: a name or an
+#'   `initializer_*()` object.
+#' @param kernel_regularizer,bias_regularizer,activity_regularizer
+#'   Regularizers (`regularizer_*()`).
+#' @param kernel_constraint,bias_constraint Constraints (`constraint_*()`).
+#' @param input_shape Shape of one input sample (only for the first layer of a
+#'   sequential model).
+#' @param batch_size Fixed batch size (optional, first layer only).
+#' @param dtype,name,trainable The layer's data type, name, and whether its
+#'   weights are trained.
+#' @details When `object` is missing the layer is returned; when it is a
+#'   sequential model the layer is added to it and the model is returned;
+#'   when it is a tensor (functional API) the layer is applied to it and the
+#'   output tensor is returned.
+#' @return A layer, a model, or a tensor (see Details).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential() %>%
+#'     layer_dense(units = 32, activation = "relu", input_shape = c(784)) %>%
+#'     layer_dense(units = 10, activation = "softmax")
+#' }
+#' @export
+layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
+                        kernel_initializer = "glorot_uniform", bias_initializer = "zeros",
+                        kernel_regularizer = NULL, bias_regularizer = NULL,
+                        activity_regularizer = NULL, kernel_constraint = NULL,
+                        bias_constraint = NULL, input_shape = NULL, batch_size = NULL,
+                        dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Dense", object, list(
+    units = as_nullable_integer(units), activation = activation, use_bias = use_bias,
+    kernel_initializer = kernel_initializer, bias_initializer = bias_initializer,
+    kernel_regularizer = kernel_regularizer, bias_regularizer = bias_regularizer,
+    activity_regularizer = activity_regularizer, kernel_constraint = kernel_constraint,
+    bias_constraint = bias_constraint, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' Apply an activation function
+#'
+#' `layer_activation()` applies the named activation; the
+#' `layer_activation_*()` shortcuts name it for you.
+#'
+#' @inheritParams layer_dense
+#' @param activation Name of the activation: `"relu"`, `"sigmoid"`,
+#'   `"tanh"`, `"softmax"`, `"softplus"`, `"softsign"`, `"selu"`, `"elu"`,
+#'   `"gelu"`, `"swish"`, `"exponential"`, `"linear"`, `"hard_sigmoid"`,
+#'   `"leaky_relu"`.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = 4) %>%
+#'     layer_dense(units = 8) %>%
+#'     layer_activation("relu")
+#' }
+#' @export
+layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL,
+                             dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Activation", object, list(
+    activation = activation, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+named_activation <- function(activation) {
+  force(activation)
+  function(object, input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
+           trainable = NULL) {
+    create_layer("Activation", object, list(
+      activation = activation, input_shape = input_shape, batch_size = batch_size,
+      dtype = dtype, name = name, trainable = trainable
+    ))
+  }
+}
+
+#' @rdname layer_activation
+#' @export
+layer_activation_relu <- named_activation("relu")
+
+#' @rdname layer_activation
+#' @export
+layer_activation_leaky_relu <- named_activation("leaky_relu")
+
+#' @rdname layer_activation
+#' @export
+layer_activation_elu <- named_activation("elu")
+
+#' @rdname layer_activation
+#' @export
+layer_activation_selu <- named_activation("selu")
+
+#' @rdname layer_activation
+#' @export
+layer_activation_softmax <- named_activation("softmax")
+
+#' Dropout and noise layers
+#'
+#' Regularize during training only: `layer_dropout()` sets a fraction `rate`
+#' of inputs to zero (scaling the rest by `1 / (1 - rate)`);
+#' `layer_gaussian_noise()` adds zero-centred noise; `layer_gaussian_dropout()`
+#' multiplies by one-centred noise. At inference they pass inputs through.
+#'
+#' @inheritParams layer_dense
+#' @param rate Fraction of the inputs to drop (dropout), or the drop
+#'   probability whose Bernoulli variance the Gaussian noise matches.
+#' @param noise_shape Optional shape of the binary dropout mask.
+#' @param stddev Standard deviation of the additive noise.
+#' @param seed Optional random seed.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = 10) %>%
+#'     layer_dense(units = 8, activation = "relu") %>%
+#'     layer_dropout(rate = 0.4)
+#' }
+#' @export
+layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL,
+                          batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Dropout", object, list(
+    rate = rate, noise_shape = as_shape(noise_shape), seed = as_nullable_integer(seed),
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable
+  ))
+}
+
+#' @rdname layer_dropout
+#' @export
+layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL,
+                                 batch_size = NULL, dtype = NULL, name = NULL,
+                                 trainable = NULL) {
+  create_layer("GaussianNoise", object, list(
+    stddev = stddev, seed = as_nullable_integer(seed), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' @rdname layer_dropout
+#' @export
+layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL,
+                                   batch_size = NULL, dtype = NULL, name = NULL,
+                                   trainable = NULL) {
+  create_layer("GaussianDropout", object, list(
+    rate = rate, seed = as_nullable_integer(seed), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' Reshaping layers
+#'
+#' `layer_flatten()` flattens each sample to a vector; `layer_reshape()`
+#' gives each sample `target_shape`; `layer_permute()` permutes the sample
+#' dimensions (`dims` counts from 1, the batch dimension excluded);
+#' `layer_repeat_vector()` repeats a vector sample `n` times.
+#'
+#' @inheritParams layer_dense
+#' @param target_shape The new shape of each sample (integers; one may be
+#'   `-1`).
+#' @param dims Permutation of the sample dimensions, e.g. `c(2, 1)`.
+#' @param n Number of repetitions.
+#' @param data_format `"channels_last"` (default) or `"channels_first"`.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(28, 28)) %>%
+#'     layer_flatten() %>%
+#'     layer_reshape(target_shape = c(49, 16)) %>%
+#'     layer_permute(dims = c(2, 1))
+#' }
+#' @export
+layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_size = NULL,
+                          dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Flatten", object, list(
+    data_format = data_format, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' @rdname layer_flatten
+#' @export
+layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size = NULL,
+                          dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Reshape", object, list(
+    target_shape = as_shape(target_shape), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' @rdname layer_flatten
+#' @export
+layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, dtype = NULL,
+                          name = NULL, trainable = NULL) {
+  create_layer("Permute", object, list(
+    dims = as.list(as_nullable_integer(dims)), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' @rdname layer_flatten
+#' @export
+layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL,
+                                dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("RepeatVector", object, list(
+    n = as_nullable_integer(n), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' Normalization layers
+#'
+#' `layer_batch_normalization()` normalizes with the batch's statistics
+#' while training and with moving averages at inference;
+#' `layer_layer_normalization()` normalizes each sample over `axis`.
+#'
+#' @inheritParams layer_dense
+#' @param axis The axis to normalize (Python's convention: `-1` is the last).
+#' @param momentum Momentum of the moving averages.
+#' @param epsilon Added to the variance to avoid dividing by zero.
+#' @param center,scale Whether to learn an offset `beta` and a scale `gamma`.
+#' @param beta_initializer,gamma_initializer,moving_mean_initializer,moving_variance_initializer
+#'   Initializers.
+#' @param beta_regularizer,gamma_regularizer Regularizers.
+#' @param beta_constraint,gamma_constraint Constraints.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = 10) %>%
+#'     layer_dense(units = 8) %>%
+#'     layer_batch_normalization() %>%
+#'     layer_layer_normalization()
+#' }
+#' @export
+layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsilon = 0.001,
+                                      center = TRUE, scale = TRUE,
+                                      beta_initializer = "zeros", gamma_initializer = "ones",
+                                      moving_mean_initializer = "zeros",
+                                      moving_variance_initializer = "ones",
+                                      beta_regularizer = NULL, gamma_regularizer = NULL,
+                                      beta_constraint = NULL, gamma_constraint = NULL,
+                                      input_shape = NULL, batch_size = NULL, dtype = NULL,
+                                      name = NULL, trainable = NULL) {
+  create_layer("BatchNormalization", object, list(
+    axis = as_nullable_integer(axis), momentum = momentum, epsilon = epsilon,
+    center = center, scale = scale, beta_initializer = beta_initializer,
+    gamma_initializer = gamma_initializer, moving_mean_initializer = moving_mean_initializer,
+    moving_variance_initializer = moving_variance_initializer,
+    beta_regularizer = beta_regularizer, gamma_regularizer = gamma_regularizer,
+    beta_constraint = beta_constraint, gamma_constraint = gamma_constraint,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable
+  ))
+}
+
+#' @rdname layer_batch_normalization
+#' @export
+layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, center = TRUE,
+                                      scale = TRUE, beta_initializer = "zeros",
+                                      gamma_initializer = "ones", beta_regularizer = NULL,
+                                      gamma_regularizer = NULL, beta_constraint = NULL,
+                                      gamma_constraint = NULL, input_shape = NULL,
+                                      batch_size = NULL, dtype = NULL, name = NULL,
+                                      trainable = NULL) {
+  create_layer("LayerNormalization", object, list(
+    axis = as_nullable_integer(axis), epsilon = epsilon, center = center, scale = scale,
+    beta_initializer = beta_initializer, gamma_initializer = gamma_initializer,
+    beta_regularizer = beta_regularizer, gamma_regularizer = gamma_regularizer,
+    beta_constraint = beta_constraint, gamma_constraint = gamma_constraint,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable
+  ))
+}
+
+#' Activity regularization
+#'
+#' Adds `l1 * sum(abs(x)) + l2 * sum(x^2)` of the layer's input to the loss
+#' and passes the input through.
+#'
+#' @inheritParams layer_dense
+#' @param l1,l2 Regularization factors.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family core layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = 4) %>%
+#'     layer_dense(units = 4) %>%
+#'     layer_activity_regularization(l1 = 0.01)
+#' }
+#' @export
+layer_activity_regularization <- function(object, l1 = 0, l2 = 0, input_shape = NULL,
+                                          batch_size = NULL, dtype = NULL, name = NULL,
+                                          trainable = NULL) {
+  create_layer("ActivityRegularization", object, list(
+    l1 = l1, l2 = l2, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
+    name = name, trainable = trainable
+  ))
+}

@@ -1,0 +1,102 @@
+# Saving and loading models.
+
+check_path_for_writing <- function(filepath, overwrite) {
+  filepath <- path.expand(filepath)
+  if (!overwrite && file.exists(filepath)) {
+    stop(tb_condition(paste0("'", filepath, "' exists; use overwrite = TRUE to replace it")))
+  }
+  if (!dir.exists(dirname(filepath))) {
+    stop(tb_condition(paste0("the directory '", dirname(filepath), "' does not exist")))
+  }
+  filepath
+}
+
+#' Save and load models
+#'
+#' `save_model()` writes one file holding the model's configuration, its
+#' weights and the optimizer's state, so that after `load_model()` training
+#' continues exactly where it stopped. `save_model_weights()` and
+#' `load_model_weights()` handle the weights only. `serialize_model()` gives
+#' the same content as a raw vector (for `saveRDS()` or a database) and
+#' `unserialize_model()` turns it back into a model.
+#'
+#' Files are written atomically: a crash or an interrupt during the save
+#' leaves any previous file intact. A truncated or foreign file gives an
+#' error saying so.
+#'
+#' @param object A model.
+#' @param filepath File to write or read.
+#' @param overwrite Replace an existing file.
+#' @param include_optimizer Also save the optimizer's state.
+#' @param compile Compile the loaded model as it was saved.
+#' @param model A raw vector from `serialize_model()` (for
+#'   `unserialize_model()`).
+#' @return `save_*()`: `object`, invisibly; `load_model()` and
+#'   `unserialize_model()`: a model; `serialize_model()`: a raw vector.
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = 3) %>% layer_dense(units = 1)
+#'   model %>% compile(optimizer = "adam", loss = "mse")
+#'   path <- tempfile(fileext = ".tbm")
+#'   save_model(model, path)
+#'   same <- load_model(path)
+#'   bytes <- serialize_model(model)
+#'   again <- unserialize_model(bytes)
+#' }
+#' @name model-persistence
+NULL
+
+#' @rdname model-persistence
+#' @export
+save_model <- function(object, filepath, overwrite = TRUE, include_optimizer = TRUE) {
+  tb_check_model(object, "save_model")
+  tb_method(object, "save", check_path_for_writing(filepath, overwrite),
+            include_optimizer = include_optimizer)
+  invisible(object)
+}
+
+#' @rdname model-persistence
+#' @export
+load_model <- function(filepath, compile = TRUE) {
+  filepath <- path.expand(filepath)
+  if (!file.exists(filepath)) {
+    stop(tb_condition(paste0("no model file at '", filepath, "'")))
+  }
+  tb_call("engine.keras.models.load_model", filepath, compile = compile)
+}
+
+#' @rdname model-persistence
+#' @export
+save_model_weights <- function(object, filepath, overwrite = TRUE) {
+  tb_check_model(object, "save_model_weights")
+  tb_method(object, "save_weights", check_path_for_writing(filepath, overwrite))
+  invisible(object)
+}
+
+#' @rdname model-persistence
+#' @export
+load_model_weights <- function(object, filepath) {
+  tb_check_model(object, "load_model_weights")
+  filepath <- path.expand(filepath)
+  if (!file.exists(filepath)) {
+    stop(tb_condition(paste0("no weights file at '", filepath, "'")))
+  }
+  tb_method(object, "load_weights", filepath)
+  invisible(object)
+}
+
+#' @rdname model-persistence
+#' @export
+serialize_model <- function(object, include_optimizer = TRUE) {
+  tb_check_model(object, "serialize_model")
+  tb_call("engine.keras.models.serialize_model", object, include_optimizer = include_optimizer)
+}
+
+#' @rdname model-persistence
+#' @export
+unserialize_model <- function(model, compile = TRUE) {
+  if (!is.raw(model)) {
+    stop(tb_condition("unserialize_model() needs the raw vector that serialize_model() made"))
+  }
+  tb_call("engine.keras.models.deserialize_model", model, compile = compile)
+}

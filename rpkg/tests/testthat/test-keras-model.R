@@ -1,0 +1,114 @@
+test_that("a sequential model's summary counts parameters as keras does", {
+  skip_if_no_python()
+  model <- keras_model_sequential(input_shape = 784) %>%
+    layer_dense(units = 256, activation = "relu") %>%
+    layer_dropout(rate = 0.4) %>%
+    layer_dense(units = 10, activation = "softmax")
+  expected <- (784 * 256 + 256) + (256 * 10 + 10)
+  expect_identical(count_params(model), as.integer(expected))
+  out <- capture.output(summary(model))
+  expect_true(any(grepl("Total params: 203,530", out, fixed = TRUE)))
+  rows <- grep("\\((Dense|Dropout)\\)", out, value = TRUE)
+  # in the order they were added
+  expect_identical(sub(".*\\((\\w+)\\).*", "\\1", rows), c("Dense", "Dropout", "Dense"))
+  w <- get_weights(model)
+  expect_identical(dim(w[[1]]), c(784L, 256L))  # kernels are input x output
+  expect_length(w[[2]], 256L)                    # biases are vectors
+  expect_identical(dim(w[[3]]), c(256L, 10L))
+})
+
+test_that("fit() from R recovers the coefficients of a linear model", {
+  skip_if_no_python()
+  set.seed(1)
+  x <- matrix(rnorm(400), ncol = 2)
+  y <- x %*% c(2, -3) + 0.5
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  history <- model %>% fit(x, y, epochs = 30, batch_size = 20, verbose = 0)
+  w <- get_weights(model)
+  expect_equal(as.vector(w[[1]]), c(2, -3), tolerance = 1e-3)
+  expect_equal(as.vector(w[[2]]), 0.5, tolerance = 1e-3)
+  expect_s3_class(history, "keras_training_history")
+  expect_length(history$metrics$loss, 30)
+  expect_lt(tail(history$metrics$loss, 1), 1e-5)
+  # predictions agree with the closed form of the learned weights
+  expect_equal(predict(model, x[1:5, ]), x[1:5, ] %*% w[[1]] + w[[2]], tolerance = 1e-5,
+               ignore_attr = TRUE)
+})
+
+test_that("a functional model with two outputs trains with per-output losses and weights", {
+  skip_if_no_python()
+  set.seed(2)
+  inputs <- layer_input(shape = 3)
+  hidden <- inputs %>% layer_dense(units = 8, activation = "tanh")
+  reg <- hidden %>% layer_dense(units = 1, name = "reg")
+  cls <- hidden %>% layer_dense(units = 2, activation = "softmax", name = "cls")
+  model <- keras_model(inputs, list(reg, cls))
+  model %>% compile(optimizer = "adam", loss = list(reg = "mse", cls = "categorical_crossentropy"),
+                    loss_weights = list(reg = 0.5, cls = 2))
+  x <- matrix(rnorm(300), ncol = 3)
+  y_reg <- rowSums(x)
+  y_cls <- to_categorical(as.integer(x[, 1] > 0), 2)
+  history <- model %>% fit(x, list(y_reg, y_cls), epochs = 3, verbose = 0)
+  scores <- model %>% evaluate(x, list(y_reg, y_cls), verbose = 0)
+  expect_equal(scores$loss, 0.5 * scores$reg_loss + 2 * scores$cls_loss, tolerance = 1e-4)
+  expect_lt(tail(history$metrics$loss, 1), history$metrics$loss[1])
+  preds <- predict(model, x[1:4, ])
+  expect_length(preds, 2)
+  expect_identical(dim(preds[[2]]), c(4L, 2L))
+})
+
+test_that("an R lambda callback sees every epoch and the logs", {
+  skip_if_no_python()
+  seen <- list()
+  cb <- callback_lambda(on_epoch_end = function(epoch, logs) {
+    seen[[length(seen) + 1]] <<- list(epoch = epoch, loss = logs$loss)
+  })
+  x <- matrix(runif(40), ncol = 2)
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  history <- model %>% fit(x, rowSums(x), epochs = 3, verbose = 0, callbacks = list(cb))
+  expect_identical(vapply(seen, `[[`, 0L, "epoch"), 0:2)  # keras counts epochs from 0
+  expect_equal(vapply(seen, `[[`, 0, "loss"), history$metrics$loss)
+})
+
+test_that("an error in an R callback stops fit() with that error", {
+  skip_if_no_python()
+  cb <- callback_lambda(on_epoch_end = function(epoch, logs) stop("stop from R at ", epoch))
+  model <- keras_model_sequential(input_shape = 1) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  expect_error(model %>% fit(matrix(1:4), 1:4, epochs = 3, verbose = 0, callbacks = list(cb)),
+               "stop from R at 0")
+})
+
+test_that("early stopping from R restores the best weights", {
+  skip_if_no_python()
+  x <- matrix(runif(100), ncol = 2)
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  history <- model %>% fit(x, rowSums(x), epochs = 50, verbose = 0,
+                           validation_data = list(x, rowSums(x)),
+                           callbacks = list(callback_early_stopping(patience = 0, min_delta = 10)))
+  # min_delta = 10 means no epoch ever counts as an improvement: stop after one
+  # epoch without improvement, i.e. at epoch 2
+  expect_length(history$metrics$loss, 2)
+})
+
+test_that("the training history prints, plots and becomes a data frame", {
+  skip_if_no_python()
+  x <- matrix(runif(100), ncol = 2)
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = "sgd", loss = "mse", metrics = "mae")
+  history <- model %>% fit(x, rowSums(x), epochs = 4, validation_split = 0.2, verbose = 0)
+  df <- as.data.frame(history)
+  expect_identical(nrow(df), 16L)
+  expect_identical(levels(df$metric), c("loss", "mae"))
+  expect_equal(df$value[df$metric == "loss" & df$data == "validation"],
+               history$metrics$val_loss)
+  expect_output(print(history), "val_mae")
+  skip_if_not_installed("ggplot2")
+  expect_s3_class(plot(history), "ggplot")
+  pdf(NULL)
+  on.exit(dev.off())
+  expect_null(plot(history, method = "base"))
+})
