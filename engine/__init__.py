@@ -11,7 +11,7 @@
 Tensors live on ``cpu`` (numpy) or ``cuda`` (cupy, imported lazily).
 """
 
-from . import dtypes, errors, linalg, nn, random
+from . import dtypes, errors, keras, linalg, nn, random
 from . import ops as math
 from .autograd import (
     Function,
@@ -206,6 +206,7 @@ __all__ = [
     "int64",
     "int8",
     "is_recording",
+    "keras",
     "less",
     "less_equal",
     "linalg",

@@ -6,7 +6,7 @@ import tracemalloc
 import numpy as np
 import pytest
 import tensorbridge.engine as tf
-from conftest import host
+from gradcheck import host
 from tensorbridge.engine.autograd import Function
 
 

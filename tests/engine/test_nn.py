@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 import tensorbridge.engine as tf
-from conftest import check_grad, host
+from gradcheck import check_grad, host
 
 RNG = np.random.default_rng(7)
 

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 import tensorbridge.engine as tf
-from conftest import check_grad, host
+from gradcheck import check_grad, host
 
 RNG = np.random.default_rng(1234)
 _erf = np.vectorize(math.erf)

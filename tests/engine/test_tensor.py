@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 import tensorbridge.engine as tf
-from conftest import host
+from gradcheck import host
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,54 @@
+"""Name lookup shared by activations, initializers, losses, metrics, optimizers.
+
+``resolve(kind, identifier, table)`` turns a string (keras' snake_case name or
+class name), a config dict ``{"class_name": ..., "config": ...}``, a class or an
+object into the thing itself; an unknown name is a ``ValueError`` naming it and
+listing the valid names.
+"""
+
+import inspect
+
+
+def unknown(kind, name, table):
+    valid = ", ".join(sorted(repr(k) for k in table))
+    return ValueError(f"unknown {kind} {name!r}; valid {kind} names are: {valid}")
+
+
+def resolve(kind, identifier, table, custom_objects=None, instantiate=True):
+    """``identifier`` (name, config dict, class or object) -> object from ``table``."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        name = identifier["class_name"]
+        cls = (custom_objects or {}).get(name) or table.get(name)
+        if cls is None:
+            raise unknown(kind, name, table)
+        cfg = identifier.get("config") or {}
+        if hasattr(cls, "from_config"):
+            return cls.from_config(cfg)
+        return cls(**cfg) if inspect.isclass(cls) else cls
+    if isinstance(identifier, str):
+        obj = (custom_objects or {}).get(identifier)
+        if obj is None:
+            obj = table.get(identifier)
+            if obj is None:
+                obj = table.get(identifier.lower())
+        if obj is None:
+            raise unknown(kind, identifier, table)
+        if instantiate and inspect.isclass(obj):
+            return obj()
+        return obj
+    if instantiate and inspect.isclass(identifier):
+        return identifier()
+    return identifier
+
+
+def serialize(obj):
+    """Config dict of an object with ``get_config`` (or its registered name)."""
+    if obj is None:
+        return None
+    if isinstance(obj, str):
+        return obj
+    if hasattr(obj, "get_config") and not inspect.isfunction(obj):
+        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+    return getattr(obj, "__name__", repr(obj))

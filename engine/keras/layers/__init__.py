@@ -1,0 +1,75 @@
+"""``keras.layers``: the dense family of layers, merge layers and ``Input``."""
+
+from .base import Input as _Input
+from .base import InputLayer, KerasTensor, Layer
+from .core import (
+    Activation,
+    ActivityRegularization,
+    Dense,
+    Dropout,
+    Flatten,
+    GaussianDropout,
+    GaussianNoise,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
+from .merge import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from .normalization import BatchNormalization, LayerNormalization
+
+Input = _Input
+
+__all__ = ["Activation", "ActivityRegularization", "Add", "Average", "BatchNormalization",
+           "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "GaussianDropout",
+           "GaussianNoise", "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization",
+           "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector", "Reshape", "Subtract",
+           "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
+           "get", "serialize", "deserialize"]
+
+_CLASSES = {name: obj for name, obj in dict(globals()).items()
+            if isinstance(obj, type) and issubclass(obj, Layer)}
+
+
+def register(cls):
+    """Make a custom layer class known to ``deserialize`` / ``load_model``."""
+    _CLASSES[cls.__name__] = cls
+    return cls
+
+
+def get(class_name, custom_objects=None):
+    cls = (custom_objects or {}).get(class_name) or _CLASSES.get(class_name)
+    if cls is None:
+        from .._registry import unknown
+
+        raise unknown("layer class", class_name, _CLASSES)
+    return cls
+
+
+def serialize(layer):
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    import inspect
+
+    cls = get(config["class_name"], custom_objects)
+    if "custom_objects" in inspect.signature(cls.from_config).parameters:
+        return cls.from_config(config["config"], custom_objects=custom_objects)
+    return cls.from_config(config["config"])

@@ -1,0 +1,434 @@
+"""The keras ``Layer`` life cycle, symbolic ``KerasTensor``\\ s and ``Input``.
+
+A layer's ``build(input_shape)`` makes its weights, ``call(inputs, training)``
+computes on engine tensors, ``get_config()`` returns plain data that
+``from_config()`` rebuilds.  Called on a :class:`KerasTensor` a layer does no
+arithmetic: it builds itself, infers the output shape
+(``compute_output_shape``, or a trace on a batch of one) and records a
+:class:`Node` so a functional ``Model`` can replay the graph.  A layer knows
+nothing of fitting, saving or R.
+"""
+
+import inspect
+import itertools
+import re
+
+import numpy as np
+
+from ... import dtypes
+from ...autograd import no_grad
+from ...tensor import Tensor, Variable, convert_to_tensor
+from .. import constraints as _constraints
+from .. import initializers as _initializers
+from .. import regularizers as _regularizers
+
+FLOATX = "float32"
+_NAME_COUNTS = {}
+
+
+def unique_name(base):
+    n = _NAME_COUNTS.get(base, 0)
+    _NAME_COUNTS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+def snake(name):
+    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+# -- nested structures -----------------------------------------------------------
+def flatten(x):
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in flatten(item)]
+    if isinstance(x, dict):
+        return [v for k in sorted(x) for v in flatten(x[k])]
+    return [x]
+
+
+def pack_like(structure, flat):
+    it = iter(flat)
+
+    def rec(s):
+        if isinstance(s, (list, tuple)):
+            return type(s)(rec(v) for v in s) if type(s) in (list, tuple) else [rec(v) for v in s]
+        if isinstance(s, dict):
+            return {k: rec(s[k]) for k in sorted(s)}
+        return next(it)
+
+    return rec(structure)
+
+
+def map_structure(fn, x):
+    return pack_like(x, [fn(v) for v in flatten(x)])
+
+
+def _is_shape(s):
+    return isinstance(s, tuple) and all(d is None or isinstance(d, int) for d in s)
+
+
+def shape_tuple(shape):
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+# -- variables ---------------------------------------------------------------------
+class KerasVariable(Variable):
+    """An engine Variable that also carries keras' regularizer and constraint."""
+
+    def __init__(self, value, trainable=True, name=None, regularizer=None, constraint=None):
+        super().__init__(value, trainable=trainable, name=name)
+        self.regularizer = regularizer
+        self.constraint = constraint
+
+    @property
+    def path(self):
+        return self._name
+
+    def __reduce__(self):
+        return (KerasVariable, (self.numpy(), self._trainable, self._name))
+
+
+# -- symbolic tensors ------------------------------------------------------------------
+class KerasTensor:
+    """A placeholder with a shape (batch dimension ``None``) and dtype, for graph building."""
+
+    def __init__(self, shape, dtype=FLOATX, name=None, history=None):
+        self.shape = shape_tuple(shape)
+        self.dtype = dtypes.as_dtype(dtype).name
+        self.name = name
+        self._keras_history = history  # (layer, node_index, tensor_index)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        layer = self._keras_history[0].name if self._keras_history else None
+        return (f"<KerasTensor shape={self.shape}, dtype={self.dtype}, "
+                f"name={self.name or layer}>")
+
+    def __len__(self):
+        raise TypeError("a KerasTensor is symbolic: it has no length until the model runs")
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError(
+            "a KerasTensor is a symbolic placeholder used to build a functional model; it has "
+            "no values. Build a keras.Model(inputs, outputs) and call it on data instead.")
+
+
+class Node:
+    """One call of a layer on symbolic inputs: its input and output KerasTensors."""
+
+    def __init__(self, layer, inputs, outputs, kwargs):
+        self.layer = layer
+        self.inputs = inputs  # nested structure as passed
+        self.flat_inputs = flatten(inputs)
+        self.outputs = outputs
+        self.flat_outputs = flatten(outputs)
+        self.kwargs = kwargs
+        self.index = len(layer._inbound_nodes)
+        layer._inbound_nodes.append(self)
+
+    @property
+    def parents(self):
+        return [kt._keras_history for kt in self.flat_inputs]
+
+
+# -- the layer -------------------------------------------------------------------------------
+_BASE_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "input_dim", "dtype",
+                "name", "trainable", "autocast", "weights"}
+
+
+class Layer:
+    """Base class of all layers (and of ``Model``)."""
+
+    _uses_training = None  # set per class: does call() take ``training``?
+
+    def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
+                 batch_input_shape=None, batch_size=None, input_dim=None, **kwargs):
+        kwargs.pop("autocast", None)
+        initial_weights = kwargs.pop("weights", None)
+        if kwargs:
+            bad = ", ".join(sorted(kwargs))
+            raise TypeError(f"{type(self).__name__}: unknown keyword argument(s) {bad}")
+        self.name = name or unique_name(snake(type(self).__name__))
+        self.dtype = dtypes.as_dtype(dtype or FLOATX).name
+        self._trainable = bool(trainable)
+        self._weights = []
+        self._inbound_nodes = []
+        self._losses = []
+        self._initial_weights = initial_weights
+        self.built = False
+        if input_dim is not None and input_shape is None:
+            input_shape = (int(input_dim),)
+        if batch_input_shape is not None:
+            self._batch_input_shape = shape_tuple(batch_input_shape)
+        elif input_shape is not None:
+            if isinstance(input_shape, (int, np.integer)):
+                input_shape = (int(input_shape),)
+            self._batch_input_shape = (batch_size,) + shape_tuple(input_shape)
+        else:
+            self._batch_input_shape = None
+        cls = type(self)
+        if cls._uses_training is None or "_uses_training" not in cls.__dict__:
+            params = inspect.signature(self.call).parameters
+            cls._uses_training = "training" in params or any(
+                p.kind is p.VAR_KEYWORD for p in params.values())
+
+    # -- weights ---------------------------------------------------------------------------
+    def add_weight(self, name=None, shape=(), initializer="glorot_uniform", dtype=None,
+                   trainable=True, regularizer=None, constraint=None):
+        init = _initializers.get(initializer or "zeros")
+        shape = tuple(int(s) for s in shape)
+        value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
+        var = KerasVariable(value, trainable=trainable and self._trainable,
+                            name=f"{self.name}/{name}",
+                            regularizer=_regularizers.get(regularizer),
+                            constraint=_constraints.get(constraint))
+        var._keras_trainable = bool(trainable)
+        self._weights.append(var)
+        return var
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        """Freeze / unfreeze; takes effect at once (no recompile needed)."""
+        self._trainable = bool(value)
+        for v in self._weights:
+            v.trainable = self._trainable and v._keras_trainable
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    def _sublayers(self):
+        return []
+
+    def _all_weights(self):
+        out = list(self._weights)
+        seen = {id(v) for v in out}
+        for layer in self._sublayers():
+            for v in layer._all_weights():
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    @property
+    def weights(self):
+        """All weights in creation order (the order of ``get_weights``)."""
+        return self._all_weights()
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        return [v for v in self._all_weights() if v.trainable]
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        return [v for v in self._all_weights() if not v.trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(f"layer {self.name!r} is not built yet, so it has no weights to "
+                             "count; call it on data or give the model an input shape first")
+        return int(sum(int(np.prod(v.shape)) for v in self.weights))
+
+    def get_weights(self):
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"{self.name}: set_weights got {len(weights)} arrays but the layer has "
+                f"{len(own)} weights ({', '.join(v._name for v in own) or 'none'}); give one "
+                "array per weight, in the order of get_weights()")
+        arrays = []
+        for v, w in zip(own, weights):
+            a = np.asarray(w)
+            if a.shape != tuple(v.shape):
+                raise ValueError(
+                    f"{self.name}: weight {v._name!r} has shape {tuple(v.shape)} but the value "
+                    f"given has shape {a.shape}; give an array of shape {tuple(v.shape)}")
+            arrays.append(a)
+        for v, a in zip(own, arrays):
+            v.assign(a.astype(v._data.dtype, copy=False))
+
+    # -- losses added during call (activity regularization) ----------------------------------
+    def add_loss(self, loss):
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        return list(self._losses)
+
+    # -- life cycle ----------------------------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs):  # pragma: no cover - abstract
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape from a trace on a batch of one (layers override when they can)."""
+        def zeros(s):
+            return Tensor._make(np.zeros(tuple(1 if d is None else d for d in s), FLOATX),
+                                convert_to_tensor(0.0)._dev)
+
+        x = pack_like(input_shape, [zeros(s) for s in _flat_shapes(input_shape)])
+        with no_grad():
+            out = self.call(x, training=False) if self._uses_training else self.call(x)
+        self._losses = []
+        return map_structure(lambda t: (None,) + tuple(t.shape[1:]), out)
+
+    def _maybe_build(self, input_shape):
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+            if self._initial_weights is not None:
+                self.set_weights(self._initial_weights)
+                self._initial_weights = None
+
+    def __call__(self, inputs, *args, training=None, **kwargs):
+        flat = flatten(inputs)
+        if any(isinstance(t, KerasTensor) for t in flat):
+            return self._symbolic_call(inputs, args, training, kwargs)
+        if not all(isinstance(t, Tensor) for t in flat):
+            inputs = map_structure(_to_tensor, inputs)
+        if not self.built:
+            shapes = map_structure(lambda t: tuple(t.shape), inputs)
+            self._maybe_build(_single(shapes))
+        if self._uses_training:
+            return self.call(inputs, *args, training=training, **kwargs)
+        return self.call(inputs, *args, **kwargs)
+
+    def _symbolic_call(self, inputs, args, training, kwargs):
+        in_shapes = map_structure(lambda t: t.shape, inputs)
+        self._maybe_build(_single(in_shapes))
+        out_shapes = self.compute_output_shape(_single(in_shapes))
+        if _is_shape(out_shapes):
+            out_shapes = shape_tuple(out_shapes)
+        counter = itertools.count()
+        node_index = len(self._inbound_nodes)
+        outputs = _map_shapes(
+            lambda s: KerasTensor(s, self.dtype, history=(self, node_index, next(counter))),
+            out_shapes)
+        if args:
+            kwargs = dict(kwargs, _args=list(args))
+        Node(self, inputs, outputs, kwargs)
+        return outputs
+
+    @property
+    def input_shape(self):
+        if self._inbound_nodes:
+            return _single(map_structure(lambda t: t.shape, self._inbound_nodes[0].inputs))
+        if self._batch_input_shape is not None:
+            return self._batch_input_shape
+        raise AttributeError(f"layer {self.name!r} has not been called yet, so it has no "
+                             "defined input shape")
+
+    @property
+    def output_shape(self):
+        if self._inbound_nodes:
+            return _single(map_structure(lambda t: t.shape, self._inbound_nodes[0].outputs))
+        raise AttributeError(f"layer {self.name!r} has not been called yet, so it has no "
+                             "defined output shape")
+
+    @property
+    def input(self):
+        return self._inbound_nodes[0].inputs
+
+    @property
+    def output(self):
+        return self._inbound_nodes[0].outputs
+
+    # -- config ---------------------------------------------------------------------------------
+    def get_config(self):
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            cfg["batch_input_shape"] = list(self._batch_input_shape)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "batch_input_shape" in config and config["batch_input_shape"] is not None:
+            config["batch_input_shape"] = tuple(config["batch_input_shape"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _flat_shapes(shapes):
+    if _is_shape(shapes):
+        return [shapes]
+    if isinstance(shapes, dict):
+        return [s for k in sorted(shapes) for s in _flat_shapes(shapes[k])]
+    return [s for item in shapes for s in _flat_shapes(item)]
+
+
+def _map_shapes(fn, shapes):
+    if _is_shape(shapes):
+        return fn(shapes)
+    if isinstance(shapes, dict):
+        return {k: _map_shapes(fn, shapes[k]) for k in sorted(shapes)}
+    return [_map_shapes(fn, s) for s in shapes]
+
+
+def _single(x):
+    return x
+
+
+def _to_tensor(v):
+    if isinstance(v, Tensor):
+        return v
+    a = np.asarray(v)
+    if a.dtype.kind == "f" and a.dtype != np.float32 or a.dtype.kind in "iub":
+        a = a.astype(FLOATX)
+    return convert_to_tensor(a)
+
+
+# -- inputs ------------------------------------------------------------------------------------
+class InputLayer(Layer):
+    """The layer behind ``keras.Input``: its single node produces the input KerasTensor."""
+
+    def __init__(self, input_shape=None, batch_size=None, dtype=None, name=None,
+                 batch_input_shape=None, sparse=False, ragged=False, **kwargs):
+        if batch_input_shape is None:
+            if input_shape is None:
+                raise ValueError("Input: give a shape, e.g. keras.Input(shape=(784,))")
+            if isinstance(input_shape, (int, np.integer)):
+                input_shape = (int(input_shape),)
+            batch_input_shape = (batch_size,) + shape_tuple(input_shape)
+        super().__init__(name=name or unique_name("input"), dtype=dtype,
+                         batch_input_shape=batch_input_shape, **kwargs)
+        self.built = True
+        kt = KerasTensor(self._batch_input_shape, self.dtype, name=self.name,
+                         history=(self, 0, 0))
+        Node(self, [], kt, {})
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {"batch_input_shape": list(self._batch_input_shape), "dtype": self.dtype,
+                "name": self.name}
+
+
+def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None, **kwargs):
+    """A symbolic input tensor for the functional API: ``keras.Input(shape=(784,))``."""
+    layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
+                       batch_input_shape=batch_shape, **kwargs)
+    return layer._inbound_nodes[0].outputs

@@ -1,0 +1,292 @@
+"""Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
+GaussianNoise, GaussianDropout, ActivityRegularization."""
+
+import numpy as np
+
+from ... import ops
+from ... import random as _random
+from .. import _kernels
+from .. import activations as _activations
+from .. import constraints as _constraints
+from .. import initializers as _initializers
+from .. import regularizers as _regularizers
+from .._registry import serialize
+from .base import Layer
+
+
+def _act_name(fn):
+    name = _activations.serialize(fn)
+    return name if name in _kernels.FUSED_ACTIVATIONS else None
+
+
+class Dense(Layer):
+    """``activation(inputs @ kernel + bias)``; relu/sigmoid/tanh/linear run as one fused op."""
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        units = int(units)
+        if units < 1:
+            raise ValueError(f"Dense: units must be a positive integer, got {units}")
+        self.units = units
+        self.activation = _activations.get(activation)
+        self._fused = _act_name(self.activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = _initializers.get(kernel_initializer)
+        self.bias_initializer = _initializers.get(bias_initializer)
+        self.kernel_regularizer = _regularizers.get(kernel_regularizer)
+        self.bias_regularizer = _regularizers.get(bias_regularizer)
+        self.activity_regularizer = _regularizers.get(activity_regularizer)
+        self.kernel_constraint = _constraints.get(kernel_constraint)
+        self.bias_constraint = _constraints.get(bias_constraint)
+        self.kernel = self.bias = None
+
+    def build(self, input_shape):
+        last = input_shape[-1]
+        if last is None:
+            raise ValueError(f"Dense {self.name!r}: the last dimension of the input must be "
+                             f"known, got input shape {tuple(input_shape)}")
+        self.kernel = self.add_weight("kernel", (last, self.units), self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Dense {self.name!r} expects inputs with {self.kernel.shape[0]} columns (last "
+                f"dimension) but got shape {tuple(inputs.shape)}")
+        if self._fused is not None:
+            y = _kernels.dense(inputs, self.kernel, self.bias, self._fused)
+        else:
+            y = self.activation(_kernels.dense(inputs, self.kernel, self.bias, "linear"))
+        if self.activity_regularizer is not None:
+            self.add_loss(self.activity_regularizer(y))
+        return y
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update(
+            units=self.units, activation=_activations.serialize(self.activation),
+            use_bias=self.use_bias, kernel_initializer=serialize(self.kernel_initializer),
+            bias_initializer=serialize(self.bias_initializer),
+            kernel_regularizer=serialize(self.kernel_regularizer),
+            bias_regularizer=serialize(self.bias_regularizer),
+            activity_regularizer=serialize(self.activity_regularizer),
+            kernel_constraint=serialize(self.kernel_constraint),
+            bias_constraint=serialize(self.bias_constraint))
+        return cfg
+
+
+class Activation(Layer):
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = _activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["activation"] = _activations.serialize(self.activation)
+        return cfg
+
+
+class Dropout(Layer):
+    """Zero a ``rate`` fraction of inputs (scaling the rest) while training; identity else."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        rate = float(rate)
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
+        self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
+
+    def call(self, inputs, training=None):
+        if not training or self.rate == 0.0:
+            return inputs
+        ns = None
+        if self.noise_shape is not None:
+            ns = tuple(inputs.shape[i] if d is None else int(d)
+                       for i, d in enumerate(self.noise_shape))
+        return _kernels.dropout(inputs, self.rate, seed=self.seed, noise_shape=ns)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update(rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        return cfg
+
+
+class Flatten(Layer):
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+
+    def call(self, inputs):
+        return ops.reshape(inputs, (inputs.shape[0], -1))
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        n = None if any(d is None for d in rest) else int(np.prod(rest, dtype=np.int64))
+        return (input_shape[0], n)
+
+
+class Reshape(Layer):
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def _resolve(self, rest):
+        tgt = list(self.target_shape)
+        size = int(np.prod(rest, dtype=np.int64))
+        if tgt.count(-1) > 1:
+            raise ValueError(f"Reshape: at most one -1 in target_shape, got {self.target_shape}")
+        if -1 in tgt:
+            known = int(np.prod([d for d in tgt if d != -1], dtype=np.int64))
+            if known == 0 or size % known:
+                raise ValueError(f"Reshape: cannot reshape {tuple(rest)} into "
+                                 f"{self.target_shape}")
+            tgt[tgt.index(-1)] = size // known
+        if int(np.prod(tgt, dtype=np.int64)) != size:
+            raise ValueError(
+                f"Reshape {self.name!r}: input of shape {tuple(rest)} ({size} values per row) "
+                f"cannot become {self.target_shape}; the total size must stay the same")
+        return tuple(tgt)
+
+    def call(self, inputs):
+        return ops.reshape(inputs, (inputs.shape[0],) + self._resolve(inputs.shape[1:]))
+
+    def compute_output_shape(self, input_shape):
+        if any(d is None for d in input_shape[1:]):
+            return (input_shape[0],) + tuple(None if d == -1 else d for d in self.target_shape)
+        return (input_shape[0],) + self._resolve(input_shape[1:])
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["target_shape"] = list(self.target_shape)
+        return cfg
+
+
+class Permute(Layer):
+    """Permute the non-batch dimensions; ``dims`` counts from 1 like keras."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, "
+                             f"got {self.dims}")
+
+    def call(self, inputs):
+        return ops.transpose(inputs, (0,) + self.dims)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["dims"] = list(self.dims)
+        return cfg
+
+
+class RepeatVector(Layer):
+    """(batch, features) -> (batch, n, features)."""
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        x = ops.expand_dims(inputs, 1)
+        return ops.broadcast_to(x, (inputs.shape[0], self.n, inputs.shape[1]))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg["n"] = self.n
+        return cfg
+
+
+class GaussianNoise(Layer):
+    """Add N(0, stddev**2) noise while training."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.stddev, self.seed = float(stddev), seed
+
+    def call(self, inputs, training=None):
+        if not training or self.stddev == 0:
+            return inputs
+        noise = _random.normal(inputs.shape, stddev=self.stddev, dtype=inputs.dtype,
+                               seed=self.seed, device=inputs._dev)
+        return inputs + noise
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update(stddev=self.stddev, seed=self.seed)
+        return cfg
+
+
+class GaussianDropout(Layer):
+    """Multiply by N(1, rate / (1 - rate)) noise while training."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate, self.seed = float(rate), seed
+
+    def call(self, inputs, training=None):
+        if not training or not 0 < self.rate < 1:
+            return inputs
+        std = float(np.sqrt(self.rate / (1.0 - self.rate)))
+        noise = _random.normal(inputs.shape, mean=1.0, stddev=std, dtype=inputs.dtype,
+                               seed=self.seed, device=inputs._dev)
+        return inputs * noise
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update(rate=self.rate, seed=self.seed)
+        return cfg
+
+
+class ActivityRegularization(Layer):
+    """Identity that adds l1 * sum|x| + l2 * sum x**2 of its input to the loss."""
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.l1, self.l2 = float(l1), float(l2)
+        self._reg = _regularizers.L1L2(self.l1, self.l2)
+
+    def call(self, inputs):
+        if self.l1 or self.l2:
+            self.add_loss(self._reg(inputs))
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update(l1=self.l1, l2=self.l2)
+        return cfg

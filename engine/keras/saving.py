@@ -1,0 +1,418 @@
+"""Model persistence: one zip file per model, written atomically.
+
+A model file (``model.save(path)``) is a zip archive holding
+``tensorbridge.json`` (format marker), ``config.json`` (the architecture, as
+``to_json``), ``weights.npz``, and when compiled ``compile.json`` plus
+``optimizer.npz`` / ``optimizer.json`` (optimizer slots, step count and which
+weight each slot belongs to), so training resumes exactly where it stopped.
+A weights file (``save_weights``) holds the marker and ``weights.npz``.
+
+Writes go to a temporary file in the target's directory, are fsynced and then
+renamed over the target with ``os.replace``: a crash mid-save leaves the old
+file intact.  A file that is not such an archive (truncated, foreign) raises
+``ValueError("… is not a tensorbridge model file (…)")``.
+"""
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from . import layers as _layers
+from . import losses as _losses
+from . import metrics as _metrics
+from . import optimizers as _optimizers
+from .layers.base import InputLayer, flatten
+
+MODEL_FORMAT = "tensorbridge-keras-model"
+WEIGHTS_FORMAT = "tensorbridge-keras-weights"
+FORMAT_VERSION = 1
+
+
+# -- architecture ------------------------------------------------------------------------------
+def _node_keys(model):
+    """id(node) -> its index among the model's nodes of the same layer."""
+    keys = {}
+    mine = {id(n) for n in model._nodes}
+    mine.update(id(t._keras_history[0]._inbound_nodes[0]) for t in model.inputs)
+    for layer in model.layers:
+        k = 0
+        for n in layer._inbound_nodes:
+            if id(n) in mine:
+                keys[id(n)] = k
+                k += 1
+    return keys
+
+
+def functional_config(model):
+    keys = _node_keys(model)
+    layer_cfgs = []
+    for layer in model.layers:
+        inbound = []
+        if not isinstance(layer, InputLayer):
+            for n in layer._inbound_nodes:
+                if id(n) not in keys:
+                    continue
+                args = [[pl.name, keys[id(pl._inbound_nodes[ni])], ti] for pl, ni, ti in
+                        n.parents]
+                kwargs = {k: v for k, v in n.kwargs.items() if _jsonable(v)}
+                inbound.append({"args": args,
+                                "as_list": isinstance(n.inputs, (list, tuple)),
+                                "kwargs": kwargs})
+        layer_cfgs.append({**_layers.serialize(layer), "name": layer.name,
+                           "inbound_nodes": inbound})
+
+    def ref(t):
+        layer, ni, ti = t._keras_history
+        return [layer.name, keys[id(layer._inbound_nodes[ni])], ti]
+
+    return {"name": model.name, "layers": layer_cfgs,
+            "input_layers": [ref(t) for t in model.inputs],
+            "output_layers": [ref(t) for t in model.outputs],
+            "outputs_as_list": isinstance(model._output_struct, (list, tuple)),
+            "inputs_as_list": isinstance(model._input_struct, (list, tuple))}
+
+
+def _jsonable(v):
+    try:
+        json.dumps(v)
+        return True
+    except TypeError:
+        return False
+
+
+def functional_from_config(config, custom_objects=None):
+    from .model import Model
+
+    made = {}
+    produced = {}  # (layer name, node key) -> flat outputs
+    pending = {}
+    for lc in config["layers"]:
+        if lc["class_name"] == "InputLayer":
+            cfg = dict(lc["config"])
+            layer = InputLayer(batch_input_shape=tuple(cfg.pop("batch_input_shape")), **cfg)
+            produced[(layer.name, 0)] = layer._inbound_nodes[0].flat_outputs
+        else:
+            layer = _layers.deserialize(lc, custom_objects)
+            pending[layer.name] = list(lc.get("inbound_nodes", []))
+        made[lc["name"]] = layer
+    done = {name: 0 for name in pending}
+    progress = True
+    while progress and any(pending.values()):
+        progress = False
+        for name, entries in pending.items():
+            while entries:
+                entry = entries[0]
+                try:
+                    args = [produced[(src, k)][ti] for src, k, ti in entry["args"]]
+                except KeyError:
+                    break
+                inp = args if entry.get("as_list") else args[0]
+                out = made[name](inp, **entry.get("kwargs", {}))
+                produced[(name, done[name])] = flatten(out)
+                done[name] += 1
+                entries.pop(0)
+                progress = True
+    if any(pending.values()):
+        raise ValueError("model config: could not rebuild the layer graph (a layer's inputs "
+                         "never became available); the config is inconsistent")
+    inputs = [produced[(n, k)][t] for n, k, t in config["input_layers"]]
+    outputs = [produced[(n, k)][t] for n, k, t in config["output_layers"]]
+    if not config.get("inputs_as_list", len(inputs) > 1) and len(inputs) == 1:
+        inputs = inputs[0]
+    if not config.get("outputs_as_list", len(outputs) > 1) and len(outputs) == 1:
+        outputs = outputs[0]
+    return Model(inputs, outputs, name=config.get("name"))
+
+
+def model_to_dict(model):
+    from .sequential import Sequential
+
+    if isinstance(model, Sequential):
+        cls = "Sequential"
+    elif model._is_graph:
+        cls = "Functional"
+    else:
+        cls = type(model).__name__
+    return {"class_name": cls, "config": model.get_config(), "backend": "tensorbridge",
+            "format_version": FORMAT_VERSION}
+
+
+def model_from_dict(d, custom_objects=None):
+    from .sequential import Sequential
+
+    cls = d.get("class_name")
+    if cls == "Sequential":
+        return Sequential.from_config(d["config"], custom_objects)
+    if cls in ("Functional", "Model"):
+        return functional_from_config(d["config"], custom_objects)
+    custom = (custom_objects or {}).get(cls)
+    if custom is None:
+        raise ValueError(f"unknown model class {cls!r}; pass it in custom_objects="
+                         f"{{{cls!r}: TheClass}}")
+    return custom.from_config(d["config"])
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A new (uncompiled, freshly initialized) model from ``model.to_json()``."""
+    try:
+        d = json.loads(json_string)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"model_from_json: the text is not valid JSON ({exc})") from None
+    return model_from_dict(d, custom_objects)
+
+
+# -- compile config ------------------------------------------------------------------------------
+def _ser_nested(spec, fn):
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        return {k: _ser_nested(v, fn) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_ser_nested(v, fn) for v in spec]
+    return fn(spec)
+
+
+def _ser_loss(v):
+    if isinstance(v, str):
+        return v
+    return _losses.serialize(v)
+
+
+def _ser_metric(v):
+    if isinstance(v, str):
+        return v
+    if isinstance(v, _metrics.Metric):
+        return _metrics.serialize(v)
+    return getattr(v, "__name__", str(v))
+
+
+def _de_nested(spec, fn):
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:
+        return {k: _de_nested(v, fn) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_de_nested(v, fn) for v in spec]
+    return fn(spec)
+
+
+def compile_config(model):
+    c = model._compiled
+    return {"optimizer": _optimizers.serialize(model.optimizer),
+            "loss": _ser_nested(c.loss_spec, _ser_loss),
+            "metrics": _ser_nested(c.metrics_spec, _ser_metric),
+            "weighted_metrics": _ser_nested(c.weighted_metrics_spec, _ser_metric),
+            "loss_weights": c.loss_weights_spec}
+
+
+def compile_from_config(model, cfg, custom_objects=None):
+    co = custom_objects or {}
+    loss = _de_nested(cfg.get("loss"), lambda v: _losses.get(v, co))
+    metrics = _de_nested(cfg.get("metrics"), lambda v: v if isinstance(v, str) and v not in co
+                         else _metrics.get(v, co))
+    wm = _de_nested(cfg.get("weighted_metrics"), lambda v: v if isinstance(v, str) and v not in co
+                    else _metrics.get(v, co))
+    model.compile(optimizer=_optimizers.deserialize(cfg["optimizer"], co), loss=loss,
+                  metrics=metrics, weighted_metrics=wm, loss_weights=cfg.get("loss_weights"),
+                  custom_objects=co or None)
+
+
+# -- archive I/O ---------------------------------------------------------------------------
+def _npz_bytes(arrays):
+    buf = io.BytesIO()
+    np.savez(buf, **{f"a{i:05d}": np.asarray(a) for i, a in enumerate(arrays)})
+    return buf.getvalue()
+
+
+def _npz_arrays(data):
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        return [z[k] for k in sorted(z.files)]
+
+
+def _write_archive(f, model, include_optimizer=True):
+    """Write the model archive to the binary file object ``f``."""
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("tensorbridge.json", json.dumps({"format": MODEL_FORMAT,
+                                                    "format_version": FORMAT_VERSION}))
+        z.writestr("config.json", json.dumps(model_to_dict(model)))
+        weights = model.weights
+        z.writestr("weights.npz", _npz_bytes([v.numpy() for v in weights]))
+        if model.compiled:
+            z.writestr("compile.json", json.dumps(compile_config(model)))
+            opt = model.optimizer
+            if include_optimizer and opt is not None:
+                pos = {id(v): i for i, v in enumerate(weights)}
+                order = [None] * len(opt._index)
+                for vid, slot in opt._index.items():
+                    order[slot] = pos.get(vid)
+                if all(o is not None for o in order):
+                    z.writestr("optimizer.json", json.dumps({"var_order": order}))
+                    z.writestr("optimizer.npz", _npz_bytes(opt.get_state()))
+
+
+def _write_weights_archive(f, model):
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("tensorbridge.json", json.dumps({"format": WEIGHTS_FORMAT,
+                                                    "format_version": FORMAT_VERSION}))
+        z.writestr("weights.json", json.dumps(
+            {"names": [v._name for v in model.weights],
+             "shapes": [list(v.shape) for v in model.weights]}))
+        z.writestr("weights.npz", _npz_bytes([v.numpy() for v in model.weights]))
+
+
+def atomic_write(path, writer):
+    """Write ``path`` via ``writer(fileobj)`` to a temp file, fsync, then ``os.replace``."""
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
+                               dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            writer(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        try:
+            dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:
+            pass
+
+
+def _check_overwrite(path, overwrite):
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"{path} exists and overwrite=False; choose another path or pass "
+                              "overwrite=True")
+
+
+def save_model(model, filepath, overwrite=True, include_optimizer=True):
+    if not model.built:
+        raise ValueError("save: the model is not built yet (it has no weights); give it an input "
+                         "shape or call it on data first")
+    _check_overwrite(filepath, overwrite)
+    atomic_write(filepath, lambda f: _write_archive(f, model, include_optimizer))
+
+
+def save_weights(model, filepath, overwrite=True):
+    _check_overwrite(filepath, overwrite)
+    atomic_write(filepath, lambda f: _write_weights_archive(f, model))
+
+
+class _Archive:
+    """A validated tensorbridge zip archive (from a path or bytes)."""
+
+    def __init__(self, source, label, kinds):
+        self.label = label
+        try:
+            self.zip = zipfile.ZipFile(source if not isinstance(source, (bytes, bytearray))
+                                       else io.BytesIO(source))
+        except FileNotFoundError:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ValueError(f"{label} is not a tensorbridge model file (not a readable zip "
+                             f"archive: {exc}; the file may be truncated or of another "
+                             "format)") from None
+        names = set(self.zip.namelist())
+        if "tensorbridge.json" not in names:
+            raise ValueError(f"{label} is not a tensorbridge model file (a zip archive without "
+                             "the tensorbridge.json marker; it was not written by "
+                             "model.save / save_weights)")
+        marker = json.loads(self.read("tensorbridge.json"))
+        self.format = marker.get("format")
+        if self.format not in kinds:
+            raise ValueError(f"{label} is not a tensorbridge model file (its format is "
+                             f"{self.format!r}, expected {' or '.join(kinds)})")
+        if int(marker.get("format_version", 0)) > FORMAT_VERSION:
+            raise ValueError(f"{label} was written by a newer tensorbridge (format version "
+                             f"{marker.get('format_version')}); upgrade tensorbridge to read it")
+        self.names = names
+
+    def read(self, name):
+        try:
+            return self.zip.read(name)
+        except KeyError:
+            raise ValueError(f"{self.label} is not a tensorbridge model file (it lacks "
+                             f"{name}; the file is incomplete)") from None
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is "
+                             f"damaged: {exc}; the file may be truncated)") from None
+
+    def arrays(self, name):
+        try:
+            return _npz_arrays(self.read(name))
+        except ValueError as exc:
+            if "tensorbridge" in str(exc):
+                raise
+            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is "
+                             f"damaged: {exc})") from None
+
+
+def _load_archive(arc, custom_objects=None, compile=True):
+    if arc.format != MODEL_FORMAT:
+        raise ValueError(f"{arc.label} is a weights file, not a model file; build the model and "
+                         "call model.load_weights() instead")
+    model = model_from_dict(json.loads(arc.read("config.json")), custom_objects)
+    _assign(model, arc.arrays("weights.npz"), arc.label)
+    if compile and "compile.json" in arc.names:
+        compile_from_config(model, json.loads(arc.read("compile.json")), custom_objects)
+        if "optimizer.npz" in arc.names:
+            order = json.loads(arc.read("optimizer.json"))["var_order"]
+            weights = model.weights
+            model.optimizer.set_state(arc.arrays("optimizer.npz"), [weights[i] for i in order])
+    return model
+
+
+def load_model(filepath, custom_objects=None, compile=True, **kwargs):
+    """The model saved by ``model.save(filepath)``: architecture, weights, compile state and
+    optimizer state."""
+    arc = _Archive(os.fspath(filepath), os.fspath(filepath), (MODEL_FORMAT, WEIGHTS_FORMAT))
+    return _load_archive(arc, custom_objects, compile)
+
+
+def _assign(model, arrays, label):
+    weights = model.weights
+    if len(arrays) != len(weights):
+        raise ValueError(f"{label} holds {len(arrays)} weight arrays but the model has "
+                         f"{len(weights)} weights; the file belongs to a different model")
+    for v, a in zip(weights, arrays):
+        if tuple(a.shape) != tuple(v.shape):
+            raise ValueError(f"{label}: weight {v._name!r} has shape {tuple(v.shape)} in the "
+                             f"model but {tuple(a.shape)} in the file; the file belongs to a "
+                             "different model")
+    for v, a in zip(weights, arrays):
+        v.assign(a.astype(v._data.dtype, copy=False))
+
+
+def load_weights(model, filepath):
+    path = os.fspath(filepath)
+    arc = _Archive(path, path, (WEIGHTS_FORMAT, MODEL_FORMAT))
+    if not model.built:
+        raise ValueError("load_weights: the model is not built yet; give it an input shape (or "
+                         "call it on data) before loading weights")
+    _assign(model, arc.arrays("weights.npz"), path)
+
+
+def serialize_model(model, include_optimizer=True):
+    """The model file's bytes (what ``save`` writes), e.g. to keep a model in memory."""
+    buf = io.BytesIO()
+    _write_archive(buf, model, include_optimizer)
+    return buf.getvalue()
+
+
+def deserialize_model(data, custom_objects=None, compile=True):
+    arc = _Archive(bytes(data), "the given bytes", (MODEL_FORMAT,))
+    return _load_archive(arc, custom_objects, compile)
