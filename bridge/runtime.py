@@ -161,8 +161,9 @@ class RConsole:
     """A text stream whose writes go to R's console (``cat``), so RStudio,
     knitr and ``capture.output()`` see what Python prints."""
 
-    def __init__(self, stderr: bool):
+    def __init__(self, stderr: bool, interactive: bool):
         self._stderr = stderr
+        self._interactive = interactive
 
     def write(self, text: str) -> int:
         if text:
@@ -175,7 +176,9 @@ class RConsole:
         pass
 
     def isatty(self) -> bool:
-        return False
+        # An interactive R console redraws lines (progress bars use "\r");
+        # Rscript output and knitr documents do not.
+        return self._interactive
 
     @property
     def encoding(self) -> str:
@@ -232,7 +235,8 @@ def attach(r_hosts: bool) -> None:
     make_handle = int(state.find("native_addresses")[0])
     handles.set_maker(ffi.cast("SEXP(*)(double, SEXP)", make_handle))
     if r_hosts and not _state["attached"]:
-        sys.stdout = RConsole(stderr=False)
-        sys.stderr = RConsole(stderr=True)
+        interactive = bool(ri.baseenv["interactive"]()[0])
+        sys.stdout = RConsole(stderr=False, interactive=interactive)
+        sys.stderr = RConsole(stderr=True, interactive=interactive)
         warnings.showwarning = _show_warning
     _state.update(r_hosts=r_hosts, attached=True)
