@@ -49,7 +49,10 @@ def to_array(x, what, dtype=FLOATX):
     if a.ndim == 0:
         raise ValueError(f"{what} is a single number; give one row per sample")
     if a.dtype != dtype:
-        a = a.astype(dtype)
+        # R's NA is a signalling NaN: casting it sets the "invalid" flag, which
+        # is no news here (check_finite reports missing values by row).
+        with np.errstate(invalid="ignore"):
+            a = a.astype(dtype)
     return np.ascontiguousarray(a)
 
 

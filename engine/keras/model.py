@@ -27,6 +27,7 @@ from .layers.base import (
     InputLayer,
     KerasTensor,
     Layer,
+    checked_weight_arrays,
     flatten,
     pack_like,
     unique_name,
@@ -691,20 +692,8 @@ class Model(Layer):
 
     def set_weights(self, weights):
         own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(
-                f"model {self.name!r}: set_weights got {len(weights)} arrays but the model has "
-                f"{len(own)} weights; give one array per weight, in the order of get_weights()")
-        for v, w in zip(own, weights):
-            a = np.asarray(w)
-            if a.shape != tuple(v.shape):
-                raise ValueError(
-                    f"model {self.name!r}: weight {v._name!r} has shape {tuple(v.shape)} but "
-                    f"the array given has shape {a.shape}; give an array of shape "
-                    f"{tuple(v.shape)}")
-        for v, w in zip(own, weights):
-            v.assign(np.asarray(w, dtype=v._data.dtype))
+        for v, a in zip(own, checked_weight_arrays(f"model {self.name!r}", own, weights)):
+            v.assign(np.asarray(a, dtype=v._data.dtype))
 
     def get_layer(self, name=None, index=None):
         layers = self.layers

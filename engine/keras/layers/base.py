@@ -244,22 +244,7 @@ class Layer:
         return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights):
-        own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(
-                f"{self.name}: set_weights got {len(weights)} arrays but the layer has "
-                f"{len(own)} weights ({', '.join(v._name for v in own) or 'none'}); give one "
-                "array per weight, in the order of get_weights()")
-        arrays = []
-        for v, w in zip(own, weights):
-            a = np.asarray(w)
-            if a.shape != tuple(v.shape):
-                raise ValueError(
-                    f"{self.name}: weight {v._name!r} has shape {tuple(v.shape)} but the value "
-                    f"given has shape {a.shape}; give an array of shape {tuple(v.shape)}")
-            arrays.append(a)
-        for v, a in zip(own, arrays):
+        for v, a in zip(self.weights, checked_weight_arrays(self.name, self.weights, weights)):
             v.assign(a.astype(v._data.dtype, copy=False))
 
     # -- losses added during call (activity regularization) ----------------------------------
@@ -432,3 +417,25 @@ def Input(shape=None, batch_size=None, name=None, dtype=None, batch_shape=None, 
     layer = InputLayer(input_shape=shape, batch_size=batch_size, name=name, dtype=dtype,
                        batch_input_shape=batch_shape, **kwargs)
     return layer._inbound_nodes[0].outputs
+
+
+def checked_weight_arrays(owner, own, weights):
+    """``weights`` as arrays shaped like the variables ``own`` (in order), or a
+    ``ValueError`` naming ``owner``, the weight and the shapes."""
+    weights = list(weights)
+    if len(weights) != len(own):
+        raise ValueError(
+            f"{owner}: set_weights got {len(weights)} arrays but it has {len(own)} weights "
+            f"({', '.join(v._name for v in own) or 'none'}); give one array per weight, in "
+            "the order of get_weights()")
+    arrays = []
+    for v, w in zip(own, weights):
+        a = np.asarray(w)
+        if a.ndim == 0 and tuple(v.shape) == (1,):
+            a = a.reshape(1)  # a one-element vector that arrived as a scalar (e.g. from R)
+        if a.shape != tuple(v.shape):
+            raise ValueError(
+                f"{owner}: weight {v._name!r} has shape {tuple(v.shape)} but the array given "
+                f"has shape {a.shape}; give an array of shape {tuple(v.shape)}")
+        arrays.append(a)
+    return arrays
