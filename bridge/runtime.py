@@ -129,11 +129,11 @@ def _python_error(err: BaseException):
     return _error_value("tensorbridge_py_error", py_to_r(detail))
 
 
-def _call(target, *args, **kwargs):
+def _call(target, /, *args, **kwargs):
     return resolve(target)(*args, **kwargs)
 
 
-def _call_method(obj, name, *args, **kwargs):
+def _call_method(obj, name, /, *args, **kwargs):
     return getattr(obj, name)(*args, **kwargs)
 
 

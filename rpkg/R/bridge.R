@@ -53,24 +53,26 @@ tb_interrupt <- function() {
 #' are converted by the bridge's rules (an R array arrives as a numpy view of
 #' R's memory); the result comes back as an R value or a handle.
 #'
-#' @param target Dotted path below the Python package, e.g. `"engine.constant"`.
-#' @param object A tensorbridge object (a handle to a Python object).
-#' @param name Method name.
-#' @param ... Arguments, positional or named, passed to the Python function.
+#' @param .target Dotted path below the Python package, e.g. `"engine.constant"`.
+#' @param .object A tensorbridge object (a handle to a Python object).
+#' @param .name Method name.
+#' @param ... Arguments, positional or named, passed to the Python function
+#'   (the dots in `.target`, `.object` and `.name` keep them from capturing
+#'   Python arguments called `target`, `object` or `name`).
 #' @return The converted result.
 #' @examples
 #' if (tb_available()) tb_call("bridge.api.shape", matrix(0, 2, 3))
 #' @export
-tb_call <- function(target, ...) {
+tb_call <- function(.target, ...) {
   if (is.null(.tb_state$attached)) tb_bridge()
-  tb_result(.External(tb_c_dispatch, "call", target, ...), sys.call())
+  tb_result(.External(tb_c_dispatch, "call", .target, ...), sys.call())
 }
 
 #' @rdname tb_call
 #' @export
-tb_method <- function(object, name, ...) {
+tb_method <- function(.object, .name, ...) {
   if (is.null(.tb_state$attached)) tb_bridge()
-  tb_result(.External(tb_c_dispatch, "call_method", object, name, ...), sys.call())
+  tb_result(.External(tb_c_dispatch, "call_method", .object, .name, ...), sys.call())
 }
 
 tb_getattr <- function(object, name) {

@@ -1,3 +1,5 @@
+tb_getattr_name <- function(x) tensorbridge:::tb_getattr(x, "name")
+
 test_that("a sequential model's summary counts parameters as keras does", {
   skip_if_no_python()
   model <- keras_model_sequential(input_shape = 784) %>%
@@ -111,4 +113,19 @@ test_that("the training history prints, plots and becomes a data frame", {
   pdf(NULL)
   on.exit(dev.off())
   expect_null(plot(history, method = "base"))
+})
+
+test_that("get_layer() finds layers by name and by position from 1; freezing counts", {
+  skip_if_no_python()
+  model <- keras_model_sequential(input_shape = 3) %>%
+    layer_dense(units = 2, name = "hidden") %>%
+    layer_dense(units = 1, name = "out")
+  # a Python argument called `name` must not collide with the bridge's own
+  expect_identical(tb_getattr_name(get_layer(model, name = "out")), "out")
+  expect_identical(tb_getattr_name(get_layer(model, index = 1)), "hidden")
+  freeze_weights(model, to = "hidden")
+  trainable <- function() tensorbridge:::tb_getattr(model, "trainable_weights")
+  expect_length(trainable(), 2L)  # only the output layer's kernel and bias
+  unfreeze_weights(model)
+  expect_length(trainable(), 4L)
 })
