@@ -28,7 +28,7 @@ PY_SOURCES := pyproject.toml $(shell find engine bridge estimators -name '*.py' 
 R_SOURCES  := $(shell find rpkg -path rpkg/inst/python -prune -o -type f \
                 -not -name '*.o' -not -name '*.so' -print 2>/dev/null)
 
-.PHONY: help setup demo demo-bridge test lint pytest rtest rcheck vignettes bench-bridge clean
+.PHONY: help setup demo demo-bridge test lint pytest rtest rcheck vignettes bench-bridge bench-fit clean
 
 help:
 	@echo "make demo   - set up what is missing, then train the demo model from R"
@@ -117,6 +117,9 @@ vignettes: setup
 
 bench-bridge: setup
 	Rscript bench/bridge_roundtrip.R
+
+bench-fit: setup
+	Rscript bench/keras_fit_r.R
 
 clean:
 	rm -rf $(BUILD) $(STAMPS) $(RLIB) rpkg/inst/python

@@ -82,3 +82,11 @@ def live_handles() -> int:
     from . import handles
 
     return handles.count()
+
+
+def time_call(fn, *args, **kwargs) -> float:
+    """Seconds that ``fn(*args, **kwargs)`` takes inside Python (benchmarks
+    compare it with the same call timed from R)."""
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - start

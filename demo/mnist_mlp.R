@@ -33,8 +33,17 @@ started <- Sys.time()
 history <- model %>% fit(
   x_train, y_train,
   epochs = epochs, batch_size = 128,
-  validation_split = 0.2
+  validation_split = 0.2,
+  callbacks = list(
+    # a smaller step once the validation loss stalls ...
+    callback_reduce_lr_on_plateau(monitor = "val_loss", factor = 0.2, patience = 2,
+                                  verbose = 1),
+    # ... and stop when it no longer improves, keeping the best epoch's weights
+    callback_early_stopping(monitor = "val_loss", patience = 4, restore_best_weights = TRUE,
+                            verbose = 1)
+  )
 )
+epochs <- length(history$metrics$loss)
 elapsed <- as.numeric(difftime(Sys.time(), started, units = "secs"))
 cat(sprintf("\ntraining: %d epochs in %.1f s (%.2f s per epoch)\n", epochs, elapsed,
             elapsed / epochs))
