@@ -58,3 +58,43 @@ def test_r_exits_cleanly_after_using_python(tmp_path, r_lib):
     assert proc.returncode == 0, out
     assert out.strip().splitlines()[-1] == "21"
     assert "Fatal" not in out and "GIL" not in out
+
+
+def test_sigint_during_fit_stops_training_and_keeps_a_usable_model(tmp_path, r_lib):
+    started = tmp_path / "started"
+    proc = rscript(f"""
+        library(tensorbridge)
+        x <- matrix(runif(20000 * 20), ncol = 20)
+        y <- rowSums(x)
+        model <- keras_model_sequential(input_shape = 20) %>%
+          layer_dense(units = 64, activation = "relu") %>% layer_dense(units = 1)
+        model %>% compile(optimizer = "adam", loss = "mse")
+        seen <- 0L
+        cb <- callback_lambda(on_epoch_end = function(epoch, logs) {{
+          seen <<- epoch + 1L
+          if (epoch == 0) file.create("{started}")
+        }})
+        r <- tryCatch(fit(model, x, y, epochs = 10000, batch_size = 32, verbose = 0,
+                          callbacks = list(cb)),
+                      interrupt = function(i) "interrupted")
+        cat("result:", if (identical(r, "interrupted")) r else "finished", "\\n")
+        cat("epochs done:", seen, "\\n")
+        p <- predict(model, x[1:3, ])
+        cat("finite predictions:", all(is.finite(p)), "\\n")
+        w <- get_weights(model)
+        cat("finite weights:", all(vapply(w, function(a) all(is.finite(a)), TRUE)), "\\n")
+    """, tmp_path, r_lib)
+    deadline = time.monotonic() + 120
+    while not started.exists():
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, "training did not start in time"
+        time.sleep(0.1)
+    time.sleep(0.5)  # inside the second epoch
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 10, "the interrupt took too long"
+    assert proc.returncode == 0, out
+    assert "result: interrupted" in out
+    assert "finite predictions: TRUE" in out
+    assert "finite weights: TRUE" in out
