@@ -21,6 +21,15 @@ def rscript(code: str, tmp_path, r_lib: str):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
+def wait_for(marker, proc, what: str, seconds: float = 120) -> None:
+    """Waits until the R script has created ``marker`` (it stays alive meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, f"{what} did not start in time"
+        time.sleep(0.1)
+
+
 def test_sigint_stops_a_long_python_call_and_r_stays_usable(tmp_path, r_lib):
     started = tmp_path / "started"
     proc = rscript(f"""
@@ -33,11 +42,7 @@ def test_sigint_stops_a_long_python_call_and_r_stays_usable(tmp_path, r_lib):
         cat("result:", r, "\\n")
         cat("after:", tb_call("bridge.diagnostics.identity", 41) + 1, "\\n")
     """, tmp_path, r_lib)
-    deadline = time.monotonic() + 60
-    while not started.exists():
-        assert proc.poll() is None, proc.communicate()[0]
-        assert time.monotonic() < deadline, "R did not start Python in time"
-        time.sleep(0.1)
+    wait_for(started, proc, "Python")
     time.sleep(1.0)  # now inside the 60-second Python loop
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
@@ -84,11 +89,7 @@ def test_sigint_during_fit_stops_training_and_keeps_a_usable_model(tmp_path, r_l
         w <- get_weights(model)
         cat("finite weights:", all(vapply(w, function(a) all(is.finite(a)), TRUE)), "\\n")
     """, tmp_path, r_lib)
-    deadline = time.monotonic() + 120
-    while not started.exists():
-        assert proc.poll() is None, proc.communicate()[0]
-        assert time.monotonic() < deadline, "training did not start in time"
-        time.sleep(0.1)
+    wait_for(started, proc, "training")
     time.sleep(0.5)  # inside the second epoch
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
