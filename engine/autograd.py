@@ -244,13 +244,8 @@ class GradientTape:
 
     @contextlib.contextmanager
     def stop_recording(self):
-        _State.paused += 1
-        _refresh()
-        try:
+        with no_grad():
             yield
-        finally:
-            _State.paused -= 1
-            _refresh()
 
     def reset(self):
         self._used = False
