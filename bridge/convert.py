@@ -72,7 +72,7 @@ def r_to_py(x):
     """Convert an rpy2 ``Sexp`` to the Python object the contract names."""
     if x is ri.NULL or x.typeof == ri.RTYPES.NILSXP:
         return None
-    classes = _rclasses(x) if x.typeof != ri.RTYPES.CLOSXP else ()
+    classes = _rclasses(x)
     for rclass, rule in _R_TO_PY_BY_CLASS:
         if rclass in classes:
             return rule(x)

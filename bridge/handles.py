@@ -32,7 +32,14 @@ def to_r(obj):
         classes = _class_vectors[type(obj)] = ri.StrSexpVector(r_classes(obj))
     key = register(obj)
     cdata = _maker["make"](float(key), classes.__sexp__._cdata)
-    return ri.Sexp(_rinterface_capi.SexpCapsule(cdata))
+    handle = ri.Sexp(_rinterface_capi.SexpCapsule(cdata))
+    if callable(obj):
+        # a layer, a model, a function: R gets a function (keras R users call
+        # shared layers and models on tensors: `encoder(input)`)
+        from .runtime import r_helper
+
+        return r_helper("make_callable")(handle)
+    return handle
 
 
 def register(obj) -> int:

@@ -695,6 +695,13 @@ class Model(Layer):
         for v, a in zip(own, checked_weight_arrays(f"model {self.name!r}", own, weights)):
             v.assign(np.asarray(a, dtype=v._data.dtype))
 
+    def reset_states(self):
+        """Reset the states of every stateful layer (recurrent layers), as keras does."""
+        for layer in self.layers:
+            reset = getattr(layer, "reset_states", None)
+            if reset is not None:
+                reset()
+
     def get_layer(self, name=None, index=None):
         layers = self.layers
         if index is not None:

@@ -1,8 +1,10 @@
-"""``keras.utils``: ``to_categorical`` and ``normalize``."""
+"""``keras.utils``: ``to_categorical``, ``normalize`` and ``pad_sequences``."""
 
 import numpy as np
 
-__all__ = ["to_categorical", "normalize"]
+from .preprocessing import pad_sequences
+
+__all__ = ["to_categorical", "normalize", "pad_sequences"]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

@@ -37,6 +37,30 @@ tb_result <- function(value, call) {
   )
 }
 
+# The call an error message names: the function that called into the bridge
+# (e.g. layer_dense(...)) rather than the bridge call itself, whose arguments
+# may be large values spliced in by do.call().
+tb_user_call <- function() {
+  calls <- sys.calls()
+  n <- length(calls)
+  ns <- environment(tb_call)
+  is_bridge <- vapply(seq_len(n), function(i) {
+    f <- sys.function(i)
+    identical(f, tb_call) || identical(f, tb_method) || identical(f, tb_getattr)
+  }, TRUE)
+  internal <- vapply(seq_len(n), function(i) {
+    f <- sys.function(i)
+    name <- if (is.name(calls[[i]][[1]])) as.character(calls[[i]][[1]]) else ""
+    # the package's own helpers (not exported) and do.call() are not what the
+    # user called
+    identical(f, do.call) || name == "" ||
+      (identical(environment(f), ns) && !name %in% getNamespaceExports(ns))
+  }, TRUE)
+  below <- max(c(1L, which(is_bridge))) - 1L
+  for (i in rev(seq_len(below))) if (!internal[i]) return(calls[[i]])
+  NULL
+}
+
 tb_interrupt <- function() {
   # Re-signal the user's Ctrl-C as an R interrupt: handlers established with
   # tryCatch(interrupt = ) see it, then control returns to the top level.
@@ -65,19 +89,19 @@ tb_interrupt <- function() {
 #' @export
 tb_call <- function(.target, ...) {
   if (is.null(.tb_state$attached)) tb_bridge()
-  tb_result(.External(tb_c_dispatch, "call", .target, ...), sys.call())
+  tb_result(.External(tb_c_dispatch, "call", .target, ...), tb_user_call())
 }
 
 #' @rdname tb_call
 #' @export
 tb_method <- function(.object, .name, ...) {
   if (is.null(.tb_state$attached)) tb_bridge()
-  tb_result(.External(tb_c_dispatch, "call_method", .object, .name, ...), sys.call())
+  tb_result(.External(tb_c_dispatch, "call_method", .object, .name, ...), tb_user_call())
 }
 
 tb_getattr <- function(object, name) {
   if (is.null(.tb_state$attached)) tb_bridge()
-  tb_result(.External(tb_c_dispatch, "get_attr", object, name), sys.call())
+  tb_result(.External(tb_c_dispatch, "get_attr", object, name), tb_user_call())
 }
 
 #' The last Python error, with its traceback
@@ -100,6 +124,15 @@ tb_last_error <- function() {
 
 # R functions the Python side calls, looked up by name (see bridge/runtime.py).
 .tb_helpers <- list(
+  # A handle to a callable Python object becomes an R function that calls it;
+  # it carries the handle's key and classes, and its environment keeps the
+  # handle (and so the Python object) alive.
+  make_callable = function(handle) {
+    f <- function(...) tb_method(handle, "__call__", ...)
+    attr(f, "tb_key") <- attr(handle, "tb_key")
+    class(f) <- class(handle)
+    f
+  },
   make_factor = function(codes, levels, ordered) {
     factor(levels[codes], levels = levels, ordered = ordered)
   },

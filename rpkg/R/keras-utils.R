@@ -44,3 +44,11 @@ tb_check_model <- function(object, fn) {
                              "keras_model(), not ", class(object)[[1]])))
   }
 }
+
+# An integer or a vector of integers for a keras "int or tuple" argument
+# (kernel_size, strides, pool_size ...): one number stays one number.
+as_int_tuple <- function(x, arg = deparse(substitute(x))) {
+  if (is.null(x)) return(NULL)
+  x <- as_nullable_integer(x, arg)
+  if (length(x) == 1) x else as.list(x)
+}

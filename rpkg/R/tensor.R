@@ -114,3 +114,20 @@ print.tensorbridge_config <- function(x, ...) {
       "  blas threads: ", show(x$blas_threads), "\n", sep = "")
   invisible(x)
 }
+
+#' Attributes of objects that live in Python
+#'
+#' `object$name` reads an attribute of the Python object behind a
+#' tensorbridge handle (e.g. `model$layers`, `tokenizer$word_index`),
+#' converted to R.
+#'
+#' @param x A tensorbridge object.
+#' @param name Attribute name.
+#' @return The attribute's value.
+#' @examples
+#' if (tb_available()) {
+#'   t <- as_tensor(matrix(1:6, 2))
+#'   t$ndim
+#' }
+#' @export
+`$.tensorbridge_object` <- function(x, name) tb_getattr(x, name)

@@ -1,7 +1,18 @@
-"""``keras.layers``: the dense family of layers, merge layers and ``Input``."""
+"""``keras.layers``: core, merge, normalization, convolution, pooling, reshaping, embedding
+and recurrent layers, and ``Input``."""
 
 from .base import Input as _Input
 from .base import InputLayer, KerasTensor, Layer
+from .convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+    Convolution2DTranspose,
+    DepthwiseConv2D,
+    SeparableConv2D,
+)
 from .core import (
     Activation,
     ActivityRegularization,
@@ -14,6 +25,7 @@ from .core import (
     RepeatVector,
     Reshape,
 )
+from .embedding import Embedding, Masking
 from .merge import (
     Add,
     Average,
@@ -33,6 +45,36 @@ from .merge import (
     subtract,
 )
 from .normalization import BatchNormalization, LayerNormalization
+from .pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
+from .recurrent import GRU, LSTM, SimpleRNN
+from .reshaping import (
+    Cropping1D,
+    Cropping2D,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
+from .wrappers import Bidirectional, TimeDistributed
 
 Input = _Input
 
@@ -41,7 +83,18 @@ __all__ = ["Activation", "ActivityRegularization", "Add", "Average", "BatchNorma
            "GaussianNoise", "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization",
            "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector", "Reshape", "Subtract",
            "add", "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
-           "get", "serialize", "deserialize"]
+           "get", "serialize", "deserialize",
+           # convolution, pooling, reshaping
+           "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "Conv1D", "Conv2D",
+           "Conv2DTranspose", "Convolution1D", "Convolution2D", "Convolution2DTranspose",
+           "Cropping1D", "Cropping2D", "DepthwiseConv2D", "GlobalAveragePooling1D",
+           "GlobalAveragePooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D",
+           "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPool1D",
+           "MaxPool2D", "MaxPooling1D", "MaxPooling2D", "SeparableConv2D", "SpatialDropout1D",
+           "SpatialDropout2D", "UpSampling1D", "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+           # sequences
+           "Bidirectional", "Embedding", "GRU", "LSTM", "Masking", "SimpleRNN",
+           "TimeDistributed"]
 
 _CLASSES = {name: obj for name, obj in dict(globals()).items()
             if isinstance(obj, type) and issubclass(obj, Layer)}

@@ -12,6 +12,7 @@ nothing of fitting, saving or R.
 import inspect
 import itertools
 import re
+import weakref
 
 import numpy as np
 
@@ -33,8 +34,9 @@ def unique_name(base):
 
 
 def snake(name):
-    s = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+    """keras' default layer names: Conv2D -> conv2d, SimpleRNN -> simple_rnn."""
+    s = re.sub(r"(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", s).lower()
 
 
 # -- nested structures -----------------------------------------------------------
@@ -69,6 +71,36 @@ def _is_shape(s):
 
 def shape_tuple(shape):
     return tuple(None if d is None else int(d) for d in shape)
+
+
+# -- masks ----------------------------------------------------------------------------
+# keras 2 hung a ``_keras_mask`` on each tensor; our Tensor has slots, so the masks
+# live in a side table keyed by the tensor's id and dropped when the tensor dies.
+_MASKS = {}
+
+
+def set_keras_mask(tensor, mask):
+    """Attach ``mask`` (a boolean Tensor, or None) to ``tensor``."""
+    k = id(tensor)
+    if mask is None:
+        _MASKS.pop(k, None)
+        return
+    _MASKS[k] = (weakref.ref(tensor, lambda _r, k=k: _MASKS.pop(k, None)), mask)
+
+
+def get_keras_mask(tensor):
+    """The mask a layer attached to ``tensor`` (see ``Layer.compute_mask``), or None."""
+    e = _MASKS.get(id(tensor))
+    if e is not None and e[0]() is tensor:
+        return e[1]
+    return None
+
+
+def _input_mask(inputs):
+    if isinstance(inputs, Tensor):
+        return get_keras_mask(inputs)
+    masks = [get_keras_mask(t) if isinstance(t, Tensor) else None for t in flatten(inputs)]
+    return masks if any(m is not None for m in masks) else None
 
 
 # -- variables ---------------------------------------------------------------------
@@ -143,6 +175,8 @@ class Layer:
     """Base class of all layers (and of ``Model``)."""
 
     _uses_training = None  # set per class: does call() take ``training``?
+    _uses_mask = None  # set per class: does call() take ``mask``?
+    supports_masking = False  # pass the input mask on unchanged (compute_mask)
 
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None,
                  batch_input_shape=None, batch_size=None, input_dim=None, **kwargs):
@@ -174,6 +208,7 @@ class Layer:
             params = inspect.signature(self.call).parameters
             cls._uses_training = "training" in params or any(
                 p.kind is p.VAR_KEYWORD for p in params.values())
+            cls._uses_mask = "mask" in params
 
     # -- weights ---------------------------------------------------------------------------
     def add_weight(self, name=None, shape=(), initializer="glorot_uniform", dtype=None,
@@ -262,6 +297,10 @@ class Layer:
     def call(self, inputs):  # pragma: no cover - abstract
         return inputs
 
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output: the input's when ``supports_masking``, else None."""
+        return mask if self.supports_masking else None
+
     def compute_output_shape(self, input_shape):
         """Output shape from a trace on a batch of one (layers override when they can)."""
         def zeros(s):
@@ -291,9 +330,22 @@ class Layer:
         if not self.built:
             shapes = map_structure(lambda t: tuple(t.shape), inputs)
             self._maybe_build(_single(shapes))
+        mask = kwargs.pop("mask") if "mask" in kwargs else _input_mask(inputs)
+        if self._uses_mask:
+            kwargs["mask"] = mask
         if self._uses_training:
-            return self.call(inputs, *args, training=training, **kwargs)
-        return self.call(inputs, *args, **kwargs)
+            out = self.call(inputs, *args, training=training, **kwargs)
+        else:
+            out = self.call(inputs, *args, **kwargs)
+        out_mask = self.compute_mask(inputs, mask)
+        if out_mask is not None:
+            if isinstance(out, Tensor):
+                set_keras_mask(out, out_mask if not isinstance(out_mask, list) else out_mask[0])
+            else:
+                for t, m in zip(flatten(out), flatten(out_mask)):
+                    if isinstance(t, Tensor):
+                        set_keras_mask(t, m)
+        return out
 
     def _symbolic_call(self, inputs, args, training, kwargs):
         in_shapes = map_structure(lambda t: t.shape, inputs)

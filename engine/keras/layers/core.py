@@ -22,6 +22,8 @@ def _act_name(fn):
 class Dense(Layer):
     """``activation(inputs @ kernel + bias)``; relu/sigmoid/tanh/linear run as one fused op."""
 
+    supports_masking = True
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
@@ -88,6 +90,8 @@ class Dense(Layer):
 
 
 class Activation(Layer):
+    supports_masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = _activations.get(activation)
@@ -106,6 +110,8 @@ class Activation(Layer):
 
 class Dropout(Layer):
     """Zero a ``rate`` fraction of inputs (scaling the rest) while training; identity else."""
+
+    supports_masking = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -226,6 +232,8 @@ class RepeatVector(Layer):
 class GaussianNoise(Layer):
     """Add N(0, stddev**2) noise while training."""
 
+    supports_masking = True
+
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev, self.seed = float(stddev), seed
@@ -248,6 +256,8 @@ class GaussianNoise(Layer):
 
 class GaussianDropout(Layer):
     """Multiply by N(1, rate / (1 - rate)) noise while training."""
+
+    supports_masking = True
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -272,6 +282,8 @@ class GaussianDropout(Layer):
 
 class ActivityRegularization(Layer):
     """Identity that adds l1 * sum|x| + l2 * sum x**2 of its input to the loss."""
+
+    supports_masking = True
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -129,3 +129,18 @@ test_that("get_layer() finds layers by name and by position from 1; freezing cou
   unfreeze_weights(model)
   expect_length(trainable(), 4L)
 })
+
+test_that("layers and models are R functions: a shared encoder has one set of weights", {
+  skip_if_no_python()
+  encoder <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 2)
+  expect_true(is.function(encoder))
+  a <- layer_input(shape = 4)
+  b <- layer_input(shape = 4)
+  both <- keras_model(list(a, b), layer_add(list(encoder(a), b %>% encoder)))
+  expect_identical(count_params(both), count_params(encoder))  # shared, not copied
+  x <- matrix(runif(8), 2)
+  y <- matrix(runif(8), 2)
+  expect_equal(predict(both, list(x, y)), predict(encoder, x) + predict(encoder, y),
+               tolerance = 1e-6)
+  expect_identical(encoder$name, tensorbridge:::tb_getattr(encoder, "name"))
+})

@@ -1,0 +1,288 @@
+# Convolution, pooling and spatial reshaping layers (channels_last by default:
+# images are samples x height x width x channels).
+
+#' Convolution layers
+#'
+#' `layer_conv_1d()` convolves sequences (samples x steps x channels),
+#' `layer_conv_2d()` images (samples x height x width x channels);
+#' `layer_conv_2d_transpose()` is the transposed ("deconvolution") layer;
+#' `layer_separable_conv_2d()` a depthwise then pointwise convolution;
+#' `layer_depthwise_conv_2d()` one filter per input channel.
+#'
+#' @inheritParams layer_dense
+#' @param filters Number of output channels.
+#' @param kernel_size Size of the convolution window: one integer, or one
+#'   per spatial dimension.
+#' @param strides Step of the window (integer or one per dimension).
+#' @param padding `"valid"` (no padding) or `"same"` (output as large as the
+#'   input divided by the stride).
+#' @param data_format `"channels_last"` (default) or `"channels_first"`.
+#' @param dilation_rate Spacing of the window's elements.
+#' @param depth_multiplier Output channels per input channel (depthwise and
+#'   separable convolutions).
+#' @param ... Further keras arguments by name: `kernel_initializer`,
+#'   `bias_initializer`, `kernel_regularizer`, `bias_regularizer`,
+#'   `activity_regularizer`, `kernel_constraint`, `bias_constraint`
+#'   (`depthwise_*` and `pointwise_*` for the separable layers).
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family convolutional layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(28, 28, 1)) %>%
+#'     layer_conv_2d(filters = 32, kernel_size = c(3, 3), activation = "relu") %>%
+#'     layer_max_pooling_2d(pool_size = c(2, 2)) %>%
+#'     layer_flatten() %>%
+#'     layer_dense(units = 10, activation = "softmax")
+#' }
+#' @export
+layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), padding = "valid",
+                          data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL,
+                          use_bias = TRUE, input_shape = NULL, batch_size = NULL,
+                          dtype = NULL, name = NULL, trainable = NULL, ...) {
+  create_layer("Conv2D", object, c(list(
+    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
+    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
+    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), list(...)))
+}
+
+#' @rdname layer_conv_2d
+#' @export
+layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid",
+                          data_format = NULL, dilation_rate = 1L, activation = NULL,
+                          use_bias = TRUE, input_shape = NULL, batch_size = NULL,
+                          dtype = NULL, name = NULL, trainable = NULL, ...) {
+  create_layer("Conv1D", object, c(list(
+    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
+    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
+    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), list(...)))
+}
+
+#' @rdname layer_conv_2d
+#' @export
+layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L, 1L),
+                                    padding = "valid", data_format = NULL,
+                                    dilation_rate = c(1L, 1L), activation = NULL,
+                                    use_bias = TRUE, input_shape = NULL, batch_size = NULL,
+                                    dtype = NULL, name = NULL, trainable = NULL, ...) {
+  create_layer("Conv2DTranspose", object, c(list(
+    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
+    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
+    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), list(...)))
+}
+
+#' @rdname layer_conv_2d
+#' @export
+layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L),
+                                    padding = "valid", data_format = NULL,
+                                    dilation_rate = c(1L, 1L), depth_multiplier = 1L,
+                                    activation = NULL, use_bias = TRUE, input_shape = NULL,
+                                    batch_size = NULL, dtype = NULL, name = NULL,
+                                    trainable = NULL, ...) {
+  create_layer("SeparableConv2D", object, c(list(
+    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
+    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
+    dilation_rate = as_int_tuple(dilation_rate),
+    depth_multiplier = as_nullable_integer(depth_multiplier), activation = activation,
+    use_bias = use_bias, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
+    name = name, trainable = trainable), list(...)))
+}
+
+#' @rdname layer_conv_2d
+#' @export
+layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), padding = "valid",
+                                    depth_multiplier = 1L, data_format = NULL,
+                                    dilation_rate = c(1L, 1L), activation = NULL,
+                                    use_bias = TRUE, input_shape = NULL, batch_size = NULL,
+                                    dtype = NULL, name = NULL, trainable = NULL, ...) {
+  create_layer("DepthwiseConv2D", object, c(list(
+    kernel_size = as_int_tuple(kernel_size), strides = as_int_tuple(strides),
+    padding = padding, depth_multiplier = as_nullable_integer(depth_multiplier),
+    data_format = data_format, dilation_rate = as_int_tuple(dilation_rate),
+    activation = activation, use_bias = use_bias, input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable), list(...)))
+}
+
+
+#' Pooling layers
+#'
+#' Max or average over windows (`layer_max_pooling_*()`,
+#' `layer_average_pooling_*()`), or over all positions
+#' (`layer_global_*_pooling_*()`), of sequences (1d) or images (2d).
+#'
+#' @inheritParams layer_conv_2d
+#' @param pool_size Window size (integer or one per dimension).
+#' @param strides Step of the window (default: `pool_size`).
+#' @param keepdims Keep the pooled dimensions with size 1 (global pooling).
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family convolutional layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(8, 8, 3)) %>%
+#'     layer_max_pooling_2d(pool_size = 2) %>%
+#'     layer_global_average_pooling_2d()
+#' }
+#' @name layer_pooling
+NULL
+
+pooling <- function(class_name) {
+  force(class_name)
+  function(object, pool_size = 2L, strides = NULL, padding = "valid", data_format = NULL,
+           input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
+           trainable = NULL) {
+    create_layer(class_name, object, list(
+      pool_size = as_int_tuple(pool_size), strides = as_int_tuple(strides), padding = padding,
+      data_format = data_format, input_shape = input_shape, batch_size = batch_size,
+      dtype = dtype, name = name, trainable = trainable))
+  }
+}
+
+global_pooling <- function(class_name) {
+  force(class_name)
+  function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL,
+           batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
+    create_layer(class_name, object, list(
+      data_format = data_format, keepdims = keepdims, input_shape = input_shape,
+      batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
+  }
+}
+
+#' @rdname layer_pooling
+#' @export
+layer_max_pooling_1d <- pooling("MaxPooling1D")
+#' @rdname layer_pooling
+#' @export
+layer_max_pooling_2d <- pooling("MaxPooling2D")
+#' @rdname layer_pooling
+#' @export
+layer_average_pooling_1d <- pooling("AveragePooling1D")
+#' @rdname layer_pooling
+#' @export
+layer_average_pooling_2d <- pooling("AveragePooling2D")
+#' @rdname layer_pooling
+#' @export
+layer_global_max_pooling_1d <- global_pooling("GlobalMaxPooling1D")
+#' @rdname layer_pooling
+#' @export
+layer_global_max_pooling_2d <- global_pooling("GlobalMaxPooling2D")
+#' @rdname layer_pooling
+#' @export
+layer_global_average_pooling_1d <- global_pooling("GlobalAveragePooling1D")
+#' @rdname layer_pooling
+#' @export
+layer_global_average_pooling_2d <- global_pooling("GlobalAveragePooling2D")
+
+#' Padding, cropping, upsampling and spatial dropout
+#'
+#' `layer_zero_padding_*()` adds zeros around sequences or images,
+#' `layer_cropping_*()` removes rows/columns at the edges,
+#' `layer_upsampling_*()` repeats steps or pixels `size` times, and
+#' `layer_spatial_dropout_*()` drops whole channels while training.
+#'
+#' @inheritParams layer_conv_2d
+#' @param padding Amount of zeros: one integer (all sides), one per
+#'   dimension, or `list(c(top, bottom), c(left, right))` (2d).
+#' @param cropping Amount to crop, in the same forms as `padding`.
+#' @param size Upsampling factor(s).
+#' @param interpolation `"nearest"` or `"bilinear"` (2d upsampling).
+#' @param rate Fraction of channels to drop.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family convolutional layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(8, 8, 3)) %>%
+#'     layer_zero_padding_2d(padding = 1) %>%
+#'     layer_cropping_2d(cropping = 1) %>%
+#'     layer_upsampling_2d(size = 2) %>%
+#'     layer_spatial_dropout_2d(rate = 0.1)
+#' }
+#' @name layer_spatial
+NULL
+
+as_pad_spec <- function(x) {
+  if (is.list(x)) return(lapply(x, as_int_tuple))
+  as_int_tuple(x)
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_zero_padding_1d <- function(object, padding = 1L, input_shape = NULL, batch_size = NULL,
+                                  dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("ZeroPadding1D", object, list(
+    padding = as_pad_spec(padding), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NULL,
+                                  input_shape = NULL, batch_size = NULL, dtype = NULL,
+                                  name = NULL, trainable = NULL) {
+  create_layer("ZeroPadding2D", object, list(
+    padding = as_pad_spec(padding), data_format = data_format, input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL,
+                              batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Cropping1D", object, list(
+    cropping = as_pad_spec(cropping), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_cropping_2d <- function(object, cropping = list(c(0L, 0L), c(0L, 0L)), data_format = NULL,
+                              input_shape = NULL, batch_size = NULL, dtype = NULL,
+                              name = NULL, trainable = NULL) {
+  create_layer("Cropping2D", object, list(
+    cropping = as_pad_spec(cropping), data_format = data_format, input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_size = NULL,
+                                dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("UpSampling1D", object, list(
+    size = as_nullable_integer(size), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL,
+                                interpolation = "nearest", input_shape = NULL,
+                                batch_size = NULL, dtype = NULL, name = NULL,
+                                trainable = NULL) {
+  create_layer("UpSampling2D", object, list(
+    size = as_int_tuple(size), data_format = data_format, interpolation = interpolation,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_spatial_dropout_1d <- function(object, rate, input_shape = NULL, batch_size = NULL,
+                                     dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("SpatialDropout1D", object, list(
+    rate = rate, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
+    name = name, trainable = trainable))
+}
+
+#' @rdname layer_spatial
+#' @export
+layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, input_shape = NULL,
+                                     batch_size = NULL, dtype = NULL, name = NULL,
+                                     trainable = NULL) {
+  create_layer("SpatialDropout2D", object, list(
+    rate = rate, data_format = data_format, input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
+}

@@ -1,0 +1,194 @@
+# Embedding, masking, recurrent layers and layer wrappers.
+
+#' Embedding layer
+#'
+#' Turns integer indices (samples x steps, values from 0 to `input_dim - 1`)
+#' into dense vectors (samples x steps x `output_dim`).
+#'
+#' @inheritParams layer_dense
+#' @param input_dim Size of the vocabulary (largest index + 1).
+#' @param output_dim Size of the vectors.
+#' @param mask_zero Treat index 0 as padding: later layers that support masks
+#'   (recurrent layers) skip those steps.
+#' @param input_length Length of the sequences, if fixed.
+#' @param ... Further keras arguments by name: `embeddings_initializer`,
+#'   `embeddings_regularizer`, `activity_regularizer`,
+#'   `embeddings_constraint`.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family recurrent layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential() %>%
+#'     layer_embedding(input_dim = 1000, output_dim = 16, mask_zero = TRUE) %>%
+#'     layer_lstm(units = 8)
+#' }
+#' @export
+layer_embedding <- function(object, input_dim, output_dim, mask_zero = FALSE,
+                            input_length = NULL, input_shape = NULL, batch_size = NULL,
+                            dtype = NULL, name = NULL, trainable = NULL, ...) {
+  create_layer("Embedding", object, c(list(
+    input_dim = as_nullable_integer(input_dim), output_dim = as_nullable_integer(output_dim),
+    mask_zero = mask_zero, input_length = as_nullable_integer(input_length),
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), list(...)))
+}
+
+#' Masking layer
+#'
+#' Marks the steps of a sequence whose features all equal `mask_value` as
+#' padding; recurrent layers after it skip them.
+#'
+#' @inheritParams layer_dense
+#' @param mask_value The padding value.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family recurrent layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 3)) %>%
+#'     layer_masking(mask_value = 0) %>%
+#'     layer_simple_rnn(units = 4)
+#' }
+#' @export
+layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size = NULL,
+                          dtype = NULL, name = NULL, trainable = NULL) {
+  create_layer("Masking", object, list(
+    mask_value = mask_value, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable))
+}
+
+#' Recurrent layers
+#'
+#' `layer_simple_rnn()`, `layer_lstm()` and `layer_gru()` read sequences
+#' (samples x steps x features). By default they return the last output;
+#' `return_sequences = TRUE` returns every step's, `return_state = TRUE`
+#' also the final states (a list). Initial states can be given when the
+#' layer is called in the functional API (`initial_state`).
+#'
+#' @inheritParams layer_dense
+#' @param units Size of the output and state.
+#' @param activation Activation of the output (default `"tanh"`).
+#' @param recurrent_activation Activation of the gates (LSTM, GRU).
+#' @param return_sequences Return the output of every step.
+#' @param return_state Also return the final state(s).
+#' @param go_backwards Read the sequence backwards.
+#' @param stateful Keep the states between batches (sample `i` of a batch
+#'   continues sample `i` of the previous one).
+#' @param dropout,recurrent_dropout Fractions of the inputs and of the
+#'   recurrent state to drop while training.
+#' @param reset_after GRU formulation (keras' default `TRUE`).
+#' @param ... Further keras arguments by name: `kernel_initializer`,
+#'   `recurrent_initializer`, `bias_initializer`, `unit_forget_bias` (LSTM),
+#'   regularizers and constraints.
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family recurrent layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(20, 3)) %>%
+#'     layer_lstm(units = 16, return_sequences = TRUE) %>%
+#'     layer_gru(units = 8) %>%
+#'     layer_dense(units = 1)
+#' }
+#' @name layer_recurrent
+NULL
+
+recurrent <- function(class_name, object, args, dots) {
+  if (!missing(object)) force(object)
+  create_layer(class_name, object, c(args, dots))
+}
+
+#' @rdname layer_recurrent
+#' @export
+layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE,
+                             return_sequences = FALSE, return_state = FALSE,
+                             go_backwards = FALSE, stateful = FALSE, dropout = 0,
+                             recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
+                             dtype = NULL, name = NULL, trainable = NULL, ...) {
+  recurrent("SimpleRNN", object, list(
+    units = as_nullable_integer(units), activation = activation, use_bias = use_bias,
+    return_sequences = return_sequences, return_state = return_state,
+    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
+    recurrent_dropout = recurrent_dropout, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable), list(...))
+}
+
+#' @rdname layer_recurrent
+#' @export
+layer_lstm <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid",
+                       use_bias = TRUE, return_sequences = FALSE, return_state = FALSE,
+                       go_backwards = FALSE, stateful = FALSE, dropout = 0,
+                       recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
+                       dtype = NULL, name = NULL, trainable = NULL, ...) {
+  recurrent("LSTM", object, list(
+    units = as_nullable_integer(units), activation = activation,
+    recurrent_activation = recurrent_activation, use_bias = use_bias,
+    return_sequences = return_sequences, return_state = return_state,
+    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
+    recurrent_dropout = recurrent_dropout, input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable), list(...))
+}
+
+#' @rdname layer_recurrent
+#' @export
+layer_gru <- function(object, units, activation = "tanh", recurrent_activation = "sigmoid",
+                      use_bias = TRUE, return_sequences = FALSE, return_state = FALSE,
+                      go_backwards = FALSE, stateful = FALSE, dropout = 0,
+                      recurrent_dropout = 0, reset_after = TRUE, input_shape = NULL,
+                      batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL, ...) {
+  recurrent("GRU", object, list(
+    units = as_nullable_integer(units), activation = activation,
+    recurrent_activation = recurrent_activation, use_bias = use_bias,
+    return_sequences = return_sequences, return_state = return_state,
+    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
+    recurrent_dropout = recurrent_dropout, reset_after = reset_after,
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), list(...))
+}
+
+#' Reset the states of stateful recurrent layers
+#'
+#' @param object A model or a stateful recurrent layer.
+#' @return `object`, invisibly.
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential() %>%
+#'     layer_lstm(units = 4, stateful = TRUE, input_shape = c(5, 2), batch_size = 1)
+#'   reset_states(model)
+#' }
+#' @export
+reset_states <- function(object) {
+  tb_method(object, "reset_states")
+  invisible(object)
+}
+
+#' Layer wrappers
+#'
+#' `bidirectional()` runs a recurrent layer forwards and a copy backwards and
+#' merges their outputs; `time_distributed()` applies a layer to every step
+#' of a sequence.
+#'
+#' @param object What to compose with (see [layer_dense()]).
+#' @param layer The layer to wrap (e.g. `layer_lstm(units = 8)`).
+#' @param merge_mode How to merge the two directions: `"concat"`, `"sum"`,
+#'   `"mul"`, `"ave"`, or `NULL` (a list of both).
+#' @param input_shape,name See [layer_dense()].
+#' @return A layer, a model, or a tensor (see [layer_dense()]).
+#' @family recurrent layers
+#' @examples
+#' if (tb_available()) {
+#'   model <- keras_model_sequential(input_shape = c(10, 4)) %>%
+#'     bidirectional(layer_lstm(units = 8, return_sequences = TRUE)) %>%
+#'     time_distributed(layer_dense(units = 1))
+#' }
+#' @export
+bidirectional <- function(object, layer, merge_mode = "concat", input_shape = NULL,
+                          name = NULL) {
+  create_layer("Bidirectional", object, list(
+    layer = layer, merge_mode = merge_mode, input_shape = input_shape, name = name))
+}
+
+#' @rdname bidirectional
+#' @export
+time_distributed <- function(object, layer, input_shape = NULL, name = NULL) {
+  create_layer("TimeDistributed", object, list(
+    layer = layer, input_shape = input_shape, name = name))
+}
