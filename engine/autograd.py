@@ -89,8 +89,9 @@ def unbroadcast(grad, shape):
 
 
 # -- graph traversal ----------------------------------------------------------------
-def _toposort(roots):
-    """Nodes reachable from ``roots`` (nodes), parents before children; iterative."""
+def toposort(roots, parents_of):
+    """Nodes reachable from ``roots``, parents before children; iterative (no
+    recursion limit on deep graphs). ``parents_of(node)`` gives a node's parents."""
     order = []
     seen = set()
     stack = [(n, False) for n in roots]
@@ -103,13 +104,19 @@ def _toposort(roots):
             continue
         seen.add(id(node))
         stack.append((node, True))
-        parents = getattr(node, "parents", None)
-        if parents:
-            for p in parents:
-                pn = p._node
-                if pn is not None and id(pn) not in seen:
-                    stack.append((pn, False))
+        for parent in parents_of(node):
+            if id(parent) not in seen:
+                stack.append((parent, False))
     return order
+
+
+def _node_parents(node):
+    return [p._node for p in getattr(node, "parents", None) or () if p._node is not None]
+
+
+def _toposort(roots):
+    """The autograd nodes reachable from ``roots``, parents before children."""
+    return toposort(roots, _node_parents)
 
 
 def _free(order):

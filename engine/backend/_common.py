@@ -1,5 +1,7 @@
 """Kernels written once against the numpy API; numpy and cupy share them."""
 
+import numpy as np
+
 
 def windows(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, as_strided):
     """im2col view of an NHWC array: shape (N, OH, OW, KH, KW, C), no copy."""
@@ -20,3 +22,11 @@ def col2im(xp, cols, padded_shape, kh, kw, sh, sw, dh, dw):
             out[:, r0:r0 + sh * (oh - 1) + 1:sh, c0:c0 + sw * (ow - 1) + 1:sw, :] += \
                 cols[:, :, :, i, j, :]
     return out
+
+
+def rng_normal(rng, shape, dtype):
+    """Standard normal draws from a numpy Generator or a cupy RandomState (both
+    have ``standard_normal(shape, dtype=)`` for float32/float64)."""
+    if dtype in (np.float32, np.float64):
+        return rng.standard_normal(shape, dtype=dtype)
+    return rng.standard_normal(shape, dtype=np.float32).astype(dtype)

@@ -90,10 +90,7 @@ def make_rng(seed):
     return xp.random.RandomState(seed)
 
 
-def rng_normal(rng, shape, dtype):
-    if dtype in (np.float32, np.float64):
-        return rng.standard_normal(shape, dtype=dtype)
-    return rng.standard_normal(shape, dtype=np.float32).astype(dtype)
+rng_normal = _common.rng_normal
 
 
 def rng_uniform(rng, shape, dtype):

@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import random as _random
-from ..autograd import GradientTape, no_grad
+from ..autograd import GradientTape, no_grad, toposort
 from ..device import CPU, current_device
 from ..tensor import Tensor
 from . import callbacks as _callbacks
@@ -186,22 +186,10 @@ class Model(Layer):
             if not isinstance(t._keras_history[0], InputLayer):
                 raise ValueError("Model: every input must come from keras.Input(...), got a "
                                  f"tensor made by layer {t._keras_history[0].name!r}")
-        order, seen = [], set()
-        stack = [(t._keras_history[0]._inbound_nodes[t._keras_history[1]], False)
-                 for t in reversed(self.outputs)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            stack.append((node, True))
-            for layer, ni, _ in reversed(node.parents):
-                parent = layer._inbound_nodes[ni]
-                if id(parent) not in seen:
-                    stack.append((parent, False))
+        order = toposort(
+            [t._keras_history[0]._inbound_nodes[t._keras_history[1]]
+             for t in reversed(self.outputs)],
+            lambda node: [layer._inbound_nodes[ni] for layer, ni, _ in reversed(node.parents)])
         input_ids = {id(t) for t in self.inputs}
         for node in order:
             if isinstance(node.layer, InputLayer) and id(node.flat_outputs[0]) not in input_ids:
