@@ -24,6 +24,24 @@ from ...autograd import Function
 FUSED = ("tanh", "sigmoid", "relu", "linear", "hard_sigmoid")
 
 
+def _masked_step_grad(dh, gy_t, mt, zero_out):
+    """One step of backpropagation through time at the output of a masked
+    recurrence: ``(dh, grad into the step, grad kept for the carried state)``.
+
+    Masked steps (``mt`` = 0) pass the state through unchanged, so their gradient
+    flows to the previous state (``keep``); with ``zero_out`` a masked step's
+    output is zero and its output gradient is dropped."""
+    if mt is None:
+        dh += gy_t
+        return dh, dh, None
+    if zero_out:
+        dnew = (dh + gy_t) * mt
+    else:
+        dh += gy_t
+        dnew = dh * mt
+    return dh, dnew, dh * (1 - mt)
+
+
 def act_(xp, name, z):
     """Apply activation ``name`` to ``z`` in place; returns z."""
     if name == "tanh":
@@ -109,17 +127,7 @@ class SimpleRNNOp(Function):
         dh = g[:, t_len].copy()
         ut = u.T
         for t in range(t_len - 1, -1, -1):
-            if m is None:
-                dh += gy[t]
-                dnew, keep = dh, None
-            else:
-                mt = m[t]
-                if zero_out:
-                    dnew = (dh + gy[t]) * mt
-                else:
-                    dh += gy[t]
-                    dnew = dh * mt
-                keep = dh * (1 - mt)
+            dh, dnew, keep = _masked_step_grad(dh, gy[t], None if m is None else m[t], zero_out)
             xp.multiply(dnew, d[t], out=dz[t])
             dh = dz[t] @ ut
             if rmask is not None:
@@ -313,17 +321,7 @@ class GRUOp(Function):
         dh = g[:, t_len].copy()
         ut = u.T
         for t in range(t_len - 1, -1, -1):
-            if m is None:
-                dh += gy[t]
-                dhn, keep = dh, None
-            else:
-                mt = m[t]
-                if zero_out:
-                    dhn = (dh + gy[t]) * mt
-                else:
-                    dh += gy[t]
-                    dhn = dh * mt
-                keep = dh * (1 - mt)
+            dh, dhn, keep = _masked_step_grad(dh, gy[t], None if m is None else m[t], zero_out)
             dxt, dhut = dx[t], dhu[t]
             xp.multiply(dhn, a_z[t], out=dxt[:, s0])
             xp.multiply(dhn, a_n[t], out=dxt[:, s2])

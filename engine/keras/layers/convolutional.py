@@ -25,6 +25,7 @@ from ._util import (
     owner,
 )
 from .base import Layer
+from .core import set_kernel_and_bias_options
 
 
 def _fused(fn):
@@ -56,15 +57,9 @@ class _Conv(ArrayInput, Layer):
         self.data_format = normalize_data_format(data_format, me)
         self.activation = _activations.get(activation)
         self._act = _fused(self.activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = _initializers.get(kernel_initializer)
-        self.bias_initializer = _initializers.get(bias_initializer)
-        self.kernel_regularizer = _regularizers.get(kernel_regularizer)
-        self.bias_regularizer = _regularizers.get(bias_regularizer)
-        self.activity_regularizer = _regularizers.get(activity_regularizer)
-        self.kernel_constraint = _constraints.get(kernel_constraint)
-        self.bias_constraint = _constraints.get(bias_constraint)
-        self.kernel = self.bias = None
+        set_kernel_and_bias_options(
+            self, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint)
 
     # -- shapes -------------------------------------------------------------------------
     def _what(self):

@@ -19,6 +19,22 @@ def _act_name(fn):
     return name if name in _kernels.FUSED_ACTIVATIONS else None
 
 
+def set_kernel_and_bias_options(layer, use_bias, kernel_initializer, bias_initializer,
+                                kernel_regularizer, bias_regularizer, activity_regularizer,
+                                kernel_constraint, bias_constraint):
+    """The options of a layer with a kernel and an optional bias (Dense, the
+    convolutions), resolved from names or objects; the weights come in ``build``."""
+    layer.use_bias = bool(use_bias)
+    layer.kernel_initializer = _initializers.get(kernel_initializer)
+    layer.bias_initializer = _initializers.get(bias_initializer)
+    layer.kernel_regularizer = _regularizers.get(kernel_regularizer)
+    layer.bias_regularizer = _regularizers.get(bias_regularizer)
+    layer.activity_regularizer = _regularizers.get(activity_regularizer)
+    layer.kernel_constraint = _constraints.get(kernel_constraint)
+    layer.bias_constraint = _constraints.get(bias_constraint)
+    layer.kernel = layer.bias = None
+
+
 class Dense(Layer):
     """``activation(inputs @ kernel + bias)``; relu/sigmoid/tanh/linear run as one fused op."""
 
@@ -35,15 +51,9 @@ class Dense(Layer):
         self.units = units
         self.activation = _activations.get(activation)
         self._fused = _act_name(self.activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = _initializers.get(kernel_initializer)
-        self.bias_initializer = _initializers.get(bias_initializer)
-        self.kernel_regularizer = _regularizers.get(kernel_regularizer)
-        self.bias_regularizer = _regularizers.get(bias_regularizer)
-        self.activity_regularizer = _regularizers.get(activity_regularizer)
-        self.kernel_constraint = _constraints.get(kernel_constraint)
-        self.bias_constraint = _constraints.get(bias_constraint)
-        self.kernel = self.bias = None
+        set_kernel_and_bias_options(
+            self, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+            bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint)
 
     def build(self, input_shape):
         last = input_shape[-1]
