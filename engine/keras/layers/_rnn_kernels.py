@@ -24,6 +24,17 @@ from ...autograd import Function
 FUSED = ("tanh", "sigmoid", "relu", "linear", "hard_sigmoid")
 
 
+def _pack_outputs(xp, seq, *finals):
+    """The op's one output (batch, steps + len(finals), units): the output
+    sequence ``seq`` (steps, batch, units), then the final states."""
+    t_len, n, units = seq.shape
+    out = xp.empty((n, t_len + len(finals), units), dtype=seq.dtype)
+    out[:, :t_len] = seq.transpose(1, 0, 2)
+    for k, state in enumerate(finals):
+        out[:, t_len + k] = state
+    return out
+
+
 def _masked_step_grad(dh, gy_t, mt, zero_out):
     """One step of backpropagation through time at the output of a masked
     recurrence: ``(dh, grad into the step, grad kept for the carried state)``.
@@ -109,10 +120,7 @@ class SimpleRNNOp(Function):
                 hs[t + 1] = z
             else:
                 hs[t + 1] = _carry(z.copy(), hp, m[t])
-        out = xp.empty((n, t_len + 1, units), dtype=xw.dtype)
-        seq = hs[1:] if m is None or not zero_out else ys * m
-        out[:, :t_len] = seq.transpose(1, 0, 2)
-        out[:, t_len] = hs[t_len]
+        out = _pack_outputs(xp, hs[1:] if m is None or not zero_out else ys * m, hs[t_len])
         ctx.save = (u, hs, ys, m, rmask, act, zero_out)
         return out
 
@@ -195,11 +203,8 @@ class LSTMOp(Function):
                 mt = m[t]
                 hs[t + 1] = _carry(h.copy(), hp, mt)
                 _carry(c, cp, mt)
-        out = xp.empty((n, t_len + 2, units), dtype=xw.dtype)
-        seq = hs[1:] if m is None or not zero_out else hn * m
-        out[:, :t_len] = seq.transpose(1, 0, 2)
-        out[:, t_len] = hs[t_len]
-        out[:, t_len + 1] = cs[t_len]
+        out = _pack_outputs(xp, hs[1:] if m is None or not zero_out else hn * m, hs[t_len],
+                            cs[t_len])
         ctx.save = (u, hs, cs, gates, tcs, m, rmask, act, ract, zero_out)
         return out
 
@@ -294,10 +299,7 @@ class GRUOp(Function):
             h += c
             if m is not None:
                 hs[t + 1] = _carry(h.copy(), hs[t], m[t])
-        out = xp.empty((n, t_len + 1, units), dtype=xw.dtype)
-        seq = hs[1:] if m is None or not zero_out else hn * m
-        out[:, :t_len] = seq.transpose(1, 0, 2)
-        out[:, t_len] = hs[t_len]
+        out = _pack_outputs(xp, hs[1:] if m is None or not zero_out else hn * m, hs[t_len])
         ctx.save = (u, hs, zr, hh, cand, m, rmask, act, ract, zero_out)
         return out
 
