@@ -17,19 +17,24 @@ small <- matrix(as.double(1:4), 2)
 # reticulate 1.28 cannot convert arrays with numpy >= 2, so its overhead is
 # measured on its cheapest call: a scalar in, a scalar out.
 identity_reticulate <- reticulate::py_eval("lambda x: x", convert = TRUE)
+tensor <- as_tensor(small)
 
 results <- data.frame(
   what = c(
     "tensorbridge: tb_call(identity, 2x2 double matrix), round trip",
     "tensorbridge: tb_call(identity, 1), round trip",
     "reticulate:   identity(1) through reticulate, round trip",
-    "tensorbridge: as_tensor(2x2 double matrix)"
+    "tensorbridge: as_tensor(2x2 double matrix)",
+    "tensorbridge: tb_call(identity, tensor handle), round trip",
+    "tensorbridge: tb_call(shape, 2x2 matrix), list back"
   ),
   us_per_call = c(
     time_per_call(function() tb_call("bridge.diagnostics.identity", small), n),
     time_per_call(function() tb_call("bridge.diagnostics.identity", 1), n),
     time_per_call(function() identity_reticulate(1), n),
-    time_per_call(function() as_tensor(small), n)
+    time_per_call(function() as_tensor(small), n),
+    time_per_call(function() tb_call("bridge.diagnostics.identity", tensor), n),
+    time_per_call(function() tb_call("bridge.api.shape", small), n)
   )
 )
 print(results, row.names = FALSE, digits = 3)

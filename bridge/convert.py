@@ -15,6 +15,7 @@ Python -> R always copies, because R vectors must live in R's heap.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -87,46 +88,183 @@ def r_to_py(x):
 _rlib = openrlib.rlib
 _TYPEOF = _rinterface_capi._TYPEOF
 
+_NILSXP, _REALSXP, _INTSXP, _LGLSXP, _STRSXP, _RAWSXP, _VECSXP, _EXTPTRSXP, _CLOSXP = (
+    int(t) for t in (ri.RTYPES.NILSXP, ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP,
+                     ri.RTYPES.STRSXP, ri.RTYPES.RAWSXP, ri.RTYPES.VECSXP,
+                     ri.RTYPES.EXTPTRSXP, ri.RTYPES.CLOSXP))
+
+
+# C functions of the R package (rpkg/src/bridge.c), set by set_natives().
+_native = {}
+_MAX_DIMS = 32
+_info = ffi.new("int64_t[]", _MAX_DIMS + 5)
+
+
+def set_natives(inspect_address: int, new_array_address: int) -> None:
+    """Addresses of ``tb_c_inspect`` and ``tb_c_new_array`` (the bridge's
+    ``attach`` passes them on from the R package)."""
+    _native["inspect"] = ffi.cast("void *(*)(SEXP, int64_t *, int)", inspect_address)
+    _native["new_array"] = ffi.cast("SEXP (*)(int, void *, double, int, int *)",
+                                    new_array_address)
+    _native["names"] = _rlib.Rf_install(b"names")  # R never frees symbols
+    _native["tb_key"] = _rlib.Rf_install(b"tb_key")
+
 
 def _char_to_str(charsxp) -> str:
     encoding = rpy2_conversion._R_ENC_PY[_rlib.Rf_getCharCE(charsxp)]
     return rpy2_conversion._cchar_to_str(_rlib.R_CHAR(charsxp), encoding)
 
 
+_symbol_names: dict = {}
+
+
 def symbol_name(symbol) -> str:
-    """The name of an R symbol (an argument tag), from its C pointer."""
-    return _char_to_str(_rlib.PRINTNAME(symbol))
+    """The name of an R symbol (an argument tag), from its C pointer. R never
+    frees symbols, so names are cached by address."""
+    name = _symbol_names.get(symbol)
+    if name is None:
+        name = _symbol_names[symbol] = _char_to_str(_rlib.PRINTNAME(symbol))
+    return name
 
 
-def r_to_py_cdata(cdata):
-    """:func:`r_to_py` for a bare C ``SEXP``, with a fast path for the plain
-    length-one vectors that most calls pass (names, flags, sizes)."""
+class _ProtectedSlots:
+    """R objects that Python keeps alive, each in a slot of one R list that
+    R protects. (R's own ``R_PreserveObject`` list is searched from its head
+    on every release: costly once thousands of objects are kept.)"""
+
+    def __init__(self):
+        self._list = None
+        self._size = 0
+        self._free: list[int] = []
+
+    def add(self, cdata) -> int:
+        if not self._free:
+            self._grow()
+        slot = self._free.pop()
+        _rlib.SET_VECTOR_ELT(self._list, slot, cdata)
+        return slot
+
+    def remove(self, slot: int) -> None:
+        _rlib.SET_VECTOR_ELT(self._list, slot, _rlib.R_NilValue)
+        self._free.append(slot)
+
+    def _grow(self) -> None:
+        size = max(256, 2 * self._size)
+        bigger = _rlib.Rf_allocVector(ri.RTYPES.VECSXP, size)  # the old list still protects
+        _rlib.R_PreserveObject(bigger)
+        if self._list is not None:
+            for slot in range(self._size):
+                _rlib.SET_VECTOR_ELT(bigger, slot, _rlib.VECTOR_ELT(self._list, slot))
+            _rlib.R_ReleaseObject(self._list)
+        self._free.extend(range(size - 1, self._size - 1, -1))
+        self._list, self._size = bigger, size
+
+
+_protected = _ProtectedSlots()
+
+
+class _PinnedStrings:
+    """Python strings for short R strings, cached by the address of R's string
+    (a CHARSXP: R keeps one per distinct string). Cached strings are pinned
+    (kept alive) so that R never frees them and their address is never
+    reused for another string. Calls name their operation, target and
+    method with the same few strings, so this saves decoding them per call."""
+
+    CAPACITY = 4096
+    MAX_BYTES = 256
+
+    def __init__(self):
+        self._strings: dict = {}
+
+    def get(self, charsxp) -> str:
+        found = self._strings.get(charsxp)
+        if found is not None:
+            return found
+        text = _char_to_str(charsxp)
+        if len(self._strings) < self.CAPACITY and _rlib.Rf_xlength(charsxp) <= self.MAX_BYTES:
+            _protected.add(charsxp)
+            self._strings[charsxp] = text
+        return text
+
+
+_pinned_strings = _PinnedStrings()
+
+
+def r_to_py_cdata(cdata, views: list | None = None):
+    """:func:`r_to_py` for a bare C ``SEXP``, with fast paths for the plain
+    length-one vectors that most calls pass (names, flags, sizes) and for
+    numeric arrays.
+
+    ``views``: numeric data becomes a numpy view of R's memory, which must
+    keep the R object alive. When the caller knows the R object lives for
+    the duration of a call (an argument of ``.External``), it passes a list
+    that collects the views' keepers and settles them when the call ends
+    (:func:`settle_views`); otherwise each view protects its R object at
+    once."""
     rtype = _TYPEOF(cdata)
-    if rtype == ri.RTYPES.NILSXP:
+    if rtype == _NILSXP:
         return None
-    if _rlib.ATTRIB(cdata) == _rlib.R_NilValue and _rlib.Rf_xlength(cdata) == 1:
-        if rtype == ri.RTYPES.REALSXP:
-            return _rlib.REAL(cdata)[0]
-        if rtype == ri.RTYPES.STRSXP:
+    if rtype == _STRSXP:
+        if _rlib.ATTRIB(cdata) == _rlib.R_NilValue and _rlib.Rf_xlength(cdata) == 1:
             charsxp = _rlib.STRING_ELT(cdata, 0)
-            return None if charsxp == _rlib.R_NaString else _char_to_str(charsxp)
-        if rtype in (ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP):
-            value = (_rlib.INTEGER if rtype == ri.RTYPES.INTSXP else _rlib.LOGICAL)(cdata)[0]
-            if value != INT_NA:
-                return value if rtype == ri.RTYPES.INTSXP else bool(value)
-    if rtype in _NUMERIC_DTYPES and (
-        _rlib.Rf_getAttrib(cdata, _rlib.R_ClassSymbol) == _rlib.R_NilValue
-    ):
-        return _numeric_to_py(cdata, rtype, _dims(cdata))
+            return None if charsxp == _rlib.R_NaString else _pinned_strings.get(charsxp)
+        if _rlib.Rf_getAttrib(cdata, _rlib.R_ClassSymbol) == _rlib.R_NilValue:
+            return _strings_to_py(cdata)
+    elif rtype in _NUMERIC_DTYPES:
+        info = _info
+        data = _native["inspect"](cdata, info, _MAX_DIMS + 5)
+        if info[1] != 2 and info[4] != -2:
+            return _numeric_to_py(cdata, data, info, views)
+    elif rtype == _VECSXP:
+        if _rlib.Rf_getAttrib(cdata, _rlib.R_ClassSymbol) == _rlib.R_NilValue:
+            items = [r_to_py_cdata(_rlib.VECTOR_ELT(cdata, i), views)
+                     for i in range(_rlib.Rf_xlength(cdata))]
+            names = _rlib.Rf_getAttrib(cdata, _native["names"])
+            if names == _rlib.R_NilValue:
+                return items
+            keys = _strings_to_list(names)
+            if all(keys):  # no "" nor NA among the names
+                return dict(zip(keys, items))
+            return items
+    if rtype == _EXTPTRSXP or rtype == _CLOSXP:
+        key = _rlib.Rf_getAttrib(cdata, _native["tb_key"])
+        if key != _rlib.R_NilValue and _TYPEOF(key) == _REALSXP:
+            return handles.lookup(int(_rlib.REAL(key)[0]))
     return r_to_py(rpy2_conversion._cdata_to_rinterface(cdata))
 
 
-def py_to_r_cdata(obj):
-    """:func:`py_to_r` returning a bare C ``SEXP`` for R to take over, with a
-    fast path for Python scalars and ``None``.
+def _strings_to_list(cdata) -> list:
+    """An R character vector's elements; NA becomes None."""
+    na = _rlib.R_NaString
+    out = []
+    for i in range(_rlib.Rf_xlength(cdata)):
+        charsxp = _rlib.STRING_ELT(cdata, i)
+        out.append(None if charsxp == na else _char_to_str(charsxp))
+    return out
 
-    Only for values handed straight back to R: an unprotected fresh scalar
-    must not meet another R allocation before R holds it."""
+
+def _strings_to_py(cdata):
+    """A character vector without a class: a string when it has length one
+    and no dim, otherwise a numpy array of objects (F-ordered dims)."""
+    values = _strings_to_list(cdata)
+    dims = _rlib.Rf_getAttrib(cdata, _rlib.R_DimSymbol)
+    if dims == _rlib.R_NilValue and len(values) == 1:
+        return values[0]
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    if dims == _rlib.R_NilValue:
+        return array
+    shape = tuple(ffi.unpack(_rlib.INTEGER(dims), _rlib.Rf_xlength(dims)))
+    return array.reshape(shape, order="F")
+
+
+def py_to_r_cdata(obj):
+    """:func:`py_to_r` returning a bare C ``SEXP``, with fast paths for the
+    values most calls return: scalars, strings, ``None``, numeric arrays,
+    lists, dicts and handles.
+
+    Not protected: the caller hands the value to R, or protects it, before
+    anything else allocates in R."""
     kind = type(obj)
     if obj is None:
         return _rlib.R_NilValue
@@ -134,18 +272,65 @@ def py_to_r_cdata(obj):
         return _rlib.Rf_ScalarReal(obj)
     if kind is bool:
         return _rlib.Rf_ScalarLogical(int(obj))
-    if kind is int and INT_NA < obj < 2**31:
-        return _rlib.Rf_ScalarInteger(obj)
+    if kind is int:
+        return _rlib.Rf_ScalarInteger(obj) if INT_NA < obj < 2**31 else _rlib.Rf_ScalarReal(obj)
+    if kind is str:
+        return _rlib.Rf_ScalarString(_mkchar(obj))
     if kind is np.ndarray and obj.dtype.kind in _NUMPY_R_TYPES:
         return _ndarray_to_cdata(obj)
-    return py_to_r(obj).__sexp__._cdata
+    if kind is list or kind is tuple:
+        return _list_to_cdata(obj)
+    if kind is dict:
+        return _list_to_cdata(list(obj.values()), [str(k) for k in obj])
+    if isinstance(obj, ri.Sexp):  # already an R value (the caller keeps it alive)
+        return obj.__sexp__._cdata
+    for klass in kind.__mro__:
+        rule = _PY_TO_R.get(klass)
+        if rule is not None:
+            return rule(obj).__sexp__._cdata
+    return handles.to_r_cdata(obj)
+
+
+_CE_UTF8 = 1
+
+
+def _mkchar(text: str):
+    """An R string (CHARSXP) from a Python string."""
+    data = text.encode("utf-8")
+    if b"\0" in data:
+        raise ConversionError("R strings cannot hold NUL characters ('\\0')")
+    return _rlib.Rf_mkCharLenCE(data, len(data), _CE_UTF8)
+
+
+def _list_to_cdata(values, names=None):
+    """An R list (unprotected ``SEXP``) of the converted ``values``, named
+    when ``names`` is given."""
+    out = _rlib.Rf_protect(_rlib.Rf_allocVector(ri.RTYPES.VECSXP, len(values)))
+    try:
+        for i, value in enumerate(values):
+            _rlib.SET_VECTOR_ELT(out, i, py_to_r_cdata(value))
+        if names is not None and values:
+            rnames = _rlib.Rf_protect(_rlib.Rf_allocVector(ri.RTYPES.STRSXP, len(names)))
+            try:
+                for i, name in enumerate(names):
+                    _rlib.SET_STRING_ELT(rnames, i, _mkchar(name))
+                _rlib.Rf_setAttrib(out, _native["names"], rnames)
+            finally:
+                _rlib.Rf_unprotect(1)
+    finally:
+        _rlib.Rf_unprotect(1)
+    return out
+
+
+def _wrap(cdata):
+    """An rpy2 object (which protects the R value) for a fresh ``SEXP``."""
+    return ri.Sexp(_rinterface_capi.SexpCapsule(cdata))
 
 
 class _RMemory:
     """Exposes an R vector's data to numpy (``__array_interface__``) and keeps
     the R vector alive for as long as any numpy view of it lives: numpy makes
-    this object the views' ``base``, and its capsule protects the R object
-    from R's garbage collector.
+    this object the views' ``base``.
 
     The view is read-only, so nothing on the Python side can change an R
     value behind R's back (R values are immutable to their users).
@@ -153,53 +338,79 @@ class _RMemory:
     reference to ``None``, which eventually crashes the interpreter.)
     """
 
-    __slots__ = ("capsule", "__array_interface__")
+    __slots__ = ("__array_interface__", "_cdata", "_slot")
+    kept = 0  # how many protect their R object now (diagnostics.kept_views)
 
-    def __init__(self, cdata, typestr: str, length: int):
-        self.capsule = _rinterface_capi.SexpCapsule(cdata)
-        address = int(ffi.cast("uintptr_t", _rlib.DATAPTR(cdata)))
-        self.__array_interface__ = {
-            "shape": (length,),
-            "typestr": typestr,
-            "data": (address, True),
-            "version": 3,
-        }
+    def __init__(self, cdata, interface: dict):
+        self.__array_interface__ = interface
+        self._cdata = cdata
+        self._slot = None
+
+    def keep(self) -> None:
+        """Protect the R object from R's garbage collector until this dies."""
+        if self._slot is None:
+            self._slot = _protected.add(self._cdata)
+            _RMemory.kept += 1
+
+    def __del__(self):
+        if self._slot is not None:
+            _protected.remove(self._slot)
+            _RMemory.kept -= 1
+
+
+def settle_views(views: list) -> None:
+    """End of a call: R will stop protecting the call's arguments, so a view
+    of one that something still references (a tensor the call kept, say)
+    protects its R object from now on. Most views died with the call and
+    cost nothing. ``sys.getrefcount`` is exact: a keeper that only ``views``
+    and this loop reference has no numpy array left on it."""
+    for memory in views:
+        if sys.getrefcount(memory) > 3:  # views, `memory`, getrefcount's argument
+            memory.keep()
+    views.clear()
 
 
 _NUMERIC_DTYPES = {
-    ri.RTYPES.REALSXP: np.dtype(np.float64),
-    ri.RTYPES.INTSXP: np.dtype(np.int32),
-    ri.RTYPES.LGLSXP: np.dtype(np.int32),
+    _REALSXP: np.dtype(np.float64),
+    _INTSXP: np.dtype(np.int32),
+    _LGLSXP: np.dtype(np.int32),
 }
+_TYPESTRS = {t: d.str for t, d in _NUMERIC_DTYPES.items()}
 
 
-def _numeric_to_py(cdata, rtype, dims):
-    """R double/integer/logical data without a class, from its C pointer."""
-    length = _rlib.Rf_xlength(cdata)
-    dtype = _NUMERIC_DTYPES[rtype]
-    if length == 0:
-        array = np.empty(0, dtype=dtype)
-    else:
-        array = np.asarray(_RMemory(cdata, dtype.str, length))
-    if rtype != ri.RTYPES.REALSXP and length and (array == INT_NA).any():
-        where = int(np.flatnonzero(array == INT_NA)[0]) + 1
-        kind = "integer" if rtype == ri.RTYPES.INTSXP else "logical"
+def _numeric_to_py(cdata, data, info, views):
+    """R double/integer/logical data without a class (``info`` and ``data``
+    from ``tb_c_inspect``): a view of R's memory, or a scalar."""
+    rtype, length, na_at, ndim = info[0], info[2], info[3], info[4]
+    if na_at:
+        kind = "integer" if rtype == _INTSXP else "logical"
         advice = ("use a double vector (NA becomes NaN) or remove the NA"
                   if kind == "integer" else "remove the NA or convert to double first")
         raise ConversionError(
-            f"{kind} NA at position {where}: Python has no {kind} NA; {advice}")
-    if rtype == ri.RTYPES.LGLSXP:
-        array = array != 0
-    if dims is None:  # a vector: length one is a scalar (as in reticulate)
-        return array[0].item() if length == 1 else array
-    return array.reshape(dims, order="F")
-
-
-def _dims(cdata):
-    dim = _rlib.Rf_getAttrib(cdata, _rlib.R_DimSymbol)
-    if dim == _rlib.R_NilValue:
-        return None
-    return tuple(ffi.unpack(_rlib.INTEGER(dim), _rlib.Rf_xlength(dim)))
+            f"{kind} NA at position {na_at}: Python has no {kind} NA; {advice}")
+    if ndim < 0 and length == 1:  # a vector of length one is a scalar (as in reticulate)
+        if rtype == _REALSXP:
+            return ffi.cast("double *", data)[0]
+        value = ffi.cast("int *", data)[0]
+        return value if rtype == _INTSXP else bool(value)
+    shape = (length,) if ndim < 0 else tuple(info[5:5 + ndim])
+    if length == 0:
+        array = np.empty(shape, dtype=_NUMERIC_DTYPES[rtype])
+    else:
+        itemsize = 8 if rtype == _REALSXP else 4
+        strides = [itemsize]
+        for extent in shape[:-1]:
+            strides.append(strides[-1] * extent)
+        memory = _RMemory(cdata, {
+            "shape": shape, "strides": tuple(strides), "typestr": _TYPESTRS[rtype],
+            "data": (int(ffi.cast("uintptr_t", data)), True), "version": 3,
+        })
+        if views is None:
+            memory.keep()
+        else:
+            views.append(memory)
+        array = np.asarray(memory)
+    return array != 0 if rtype == _LGLSXP else array
 
 
 @r_type_rule(ri.RTYPES.REALSXP, ri.RTYPES.INTSXP, ri.RTYPES.LGLSXP)
@@ -207,7 +418,11 @@ def _numeric_sexp_to_py(x):
     # A view of R's memory, no copy. NA_real_ is a NaN payload, so it arrives
     # as NaN (and goes back as NA); integer and logical NA have no counterpart.
     cdata = x.__sexp__._cdata
-    return _numeric_to_py(cdata, x.typeof, _dims(cdata))
+    info = ffi.new("int64_t[]", _MAX_DIMS + 5)
+    data = _native["inspect"](cdata, info, _MAX_DIMS + 5)
+    if info[4] == -2:
+        raise ConversionError(f"R arrays with more than {_MAX_DIMS} dimensions are not supported")
+    return _numeric_to_py(cdata, data, info, None)
 
 
 @r_type_rule(ri.RTYPES.STRSXP)
@@ -361,7 +576,7 @@ def _float_to_r(value):
 
 @py_rule(str)
 def _str_to_r(value):
-    return ri.StrSexpVector([value])
+    return _wrap(_rlib.Rf_ScalarString(_mkchar(str(value))))
 
 
 @py_rule(bytes, bytearray)
@@ -369,49 +584,45 @@ def _bytes_to_r(value):
     return ri.ByteSexpVector(bytes(value))
 
 
-# numpy kind -> R vector type; integers that do not fit R's int32 become double.
 # numpy kind -> (R type, numpy dtype of R's storage); integers that do not
 # fit R's int32 become double.
 _NUMPY_R_TYPES = {
-    "f": (ri.RTYPES.REALSXP, np.float64),
-    "i": (ri.RTYPES.INTSXP, np.int32),
-    "u": (ri.RTYPES.INTSXP, np.int32),
-    "b": (ri.RTYPES.LGLSXP, np.int32),
+    "f": (_REALSXP, np.dtype(np.float64)),
+    "i": (_INTSXP, np.dtype(np.int32)),
+    "u": (_INTSXP, np.dtype(np.int32)),
+    "b": (_LGLSXP, np.dtype(np.int32)),
 }
+_INT32_MAX = np.iinfo(np.int32).max
+_dims_buffer = ffi.new("int[]", _MAX_DIMS)
 
 
 def _ndarray_to_cdata(array: np.ndarray):
     """A new R vector (C ``SEXP``, not protected) holding ``array``'s values
     in column-major order, with ``dim`` unless the array is 1-d. The caller
-    protects it (or hands it to R) before anything else allocates in R."""
+    hands it to R (or protects it) before anything else allocates in R."""
     kind = array.dtype.kind
     if kind not in _NUMPY_R_TYPES:
         raise ConversionError(f"cannot convert a numpy array of dtype {array.dtype} to R")
     rtype, storage = _NUMPY_R_TYPES[kind]
-    if kind in "iu" and array.size and (
-        array.max() > np.iinfo(np.int32).max or array.min() <= INT_NA
-    ):
-        rtype, storage = ri.RTYPES.REALSXP, np.float64
-    out = _rlib.Rf_protect(_rlib.Rf_allocVector(rtype, array.size))
-    protected = 1
-    try:
-        if array.size:
-            nbytes = array.size * np.dtype(storage).itemsize
-            if array.dtype == storage and array.flags.f_contiguous:
-                # (the transpose of a Fortran-ordered array is C-ordered: same bytes)
-                ffi.memmove(_rlib.DATAPTR(out), ffi.from_buffer(array.T), nbytes)
-            else:  # one pass: numpy casts and reorders into R's column-major memory
-                target = np.frombuffer(ffi.buffer(_rlib.DATAPTR(out), nbytes), dtype=storage)
-                np.copyto(target.reshape(array.shape, order="F"), array, casting="unsafe")
-        if array.ndim != 1:
-            dim = _rlib.Rf_protect(_rlib.Rf_allocVector(ri.RTYPES.INTSXP, array.ndim))
-            protected += 1
-            values = _rlib.INTEGER(dim)
-            for i, extent in enumerate(array.shape):
-                values[i] = extent
-            _rlib.Rf_setAttrib(out, _rlib.R_DimSymbol, dim)
-    finally:
-        _rlib.Rf_unprotect(protected)
+    if kind in "iu" and array.size and (array.max() > _INT32_MAX or array.min() <= INT_NA):
+        rtype, storage = _REALSXP, np.dtype(np.float64)
+    ndim = array.ndim
+    if ndim > _MAX_DIMS:
+        raise ConversionError(f"arrays with more than {_MAX_DIMS} dimensions cannot go to R")
+    dims = _dims_buffer
+    for i, extent in enumerate(array.shape):
+        if extent > _INT32_MAX:
+            raise ConversionError(f"R arrays cannot have a dimension of {extent}")
+        dims[i] = extent
+    size = array.size
+    if size and array.dtype == storage and array.flags.f_contiguous:
+        # (the transpose of a Fortran-ordered array is C-ordered: same bytes)
+        return _native["new_array"](rtype, ffi.from_buffer(array.T), size, ndim, dims)
+    out = _native["new_array"](rtype, ffi.NULL, size, ndim, dims)
+    if size:  # one pass: numpy casts and reorders into R's column-major memory
+        target = np.frombuffer(ffi.buffer(_rlib.DATAPTR(out), size * storage.itemsize),
+                               dtype=storage)
+        np.copyto(target.reshape(array.shape, order="F"), array, casting="unsafe")
     return out
 
 
@@ -430,7 +641,7 @@ def _ndarray_to_r(array: np.ndarray):
             out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
         return out
     # wrapped (and so protected) before R allocates anything else
-    return ri.Sexp(_rinterface_capi.SexpCapsule(_ndarray_to_cdata(array)))
+    return _wrap(_ndarray_to_cdata(array))
 
 
 @py_rule(np.generic)
@@ -440,14 +651,11 @@ def _numpy_scalar_to_r(value):
 
 @py_rule(list, tuple)
 def _list_to_r(values):
-    return ri.ListSexpVector([py_to_r(v) for v in values])
+    return _wrap(_list_to_cdata(list(values)))
 
 
 def _named_list(mapping: Mapping):
-    out = ri.ListSexpVector([py_to_r(v) for v in mapping.values()])
-    if mapping:
-        out.do_slot_assign("names", ri.StrSexpVector([str(k) for k in mapping]))
-    return out
+    return _wrap(_list_to_cdata(list(mapping.values()), [str(k) for k in mapping]))
 
 
 @py_rule(dict)
@@ -495,4 +703,4 @@ _register_pandas_rules()
 
 def _object_to_r(obj):
     """Anything without a rule crosses as a handle (an R external pointer)."""
-    return handles.to_r(obj)
+    return _wrap(handles.to_r_cdata(obj))

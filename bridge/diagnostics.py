@@ -72,6 +72,13 @@ def call_r(fn, *args):
     return fn(*args)
 
 
+def call_r_then_return(fn, x):
+    """Calls ``fn(x)`` in R, then returns both its result and ``x``, which
+    Python held across the nested call."""
+    inner = fn(x)
+    return {"inner": inner, "outer": x}
+
+
 def same(a, b) -> bool:
     """Whether two handles refer to one Python object."""
     return a is b
@@ -82,6 +89,14 @@ def live_handles() -> int:
     from . import handles
 
     return handles.count()
+
+
+def kept_views() -> int:
+    """How many numpy views of R memory protect their R object now: views
+    that outlived the call that made them (see ``convert.settle_views``)."""
+    from .convert import _RMemory
+
+    return _RMemory.kept
 
 
 def time_call(fn, *args, **kwargs) -> float:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import itertools
 
+import rpy2.rinterface as ri
+from rpy2.rinterface_lib.openrlib import ffi
+
 _objects: dict[int, object] = {}
 _keys = itertools.count(1)
 _maker = {}
@@ -18,27 +21,27 @@ _class_vectors: dict[type, object] = {}
 
 
 def set_maker(make_handle) -> None:
-    """``make_handle(key: float, classes: SEXP) -> SEXP``, a C function."""
+    """``make_handle(key: float, classes: SEXP, callable: int) -> SEXP``, a C
+    function (``NULL`` when R could not make the function for a callable)."""
     _maker["make"] = make_handle
 
 
-def to_r(obj):
-    """A new R handle (an rpy2 ``Sexp``) for ``obj``."""
-    import rpy2.rinterface as ri
-    from rpy2.rinterface_lib import _rinterface_capi
+def to_r_cdata(obj):
+    """A new R handle for ``obj`` (a C ``SEXP``, not protected: the caller
+    hands it to R, or protects it, before R allocates anything else).
 
-    classes = _class_vectors.get(type(obj))
+    A callable object (a layer, a model, a function) becomes an R function
+    that calls it: keras R users call shared layers and models on tensors
+    (``encoder(input)``)."""
+    kind = type(obj)
+    classes = _class_vectors.get(kind)
     if classes is None:  # one R class vector per Python type, shared by handles
-        classes = _class_vectors[type(obj)] = ri.StrSexpVector(r_classes(obj))
+        classes = _class_vectors[kind] = ri.StrSexpVector(r_classes(obj))
     key = register(obj)
-    cdata = _maker["make"](float(key), classes.__sexp__._cdata)
-    handle = ri.Sexp(_rinterface_capi.SexpCapsule(cdata))
-    if callable(obj):
-        # a layer, a model, a function: R gets a function (keras R users call
-        # shared layers and models on tensors: `encoder(input)`)
-        from .runtime import r_helper
-
-        return r_helper("make_callable")(handle)
+    handle = _maker["make"](float(key), classes.__sexp__._cdata, int(callable(obj)))
+    if handle == ffi.NULL:
+        release(key)
+        raise RuntimeError(f"R could not make a function for the Python object {obj!r}")
     return handle
 
 

@@ -32,7 +32,15 @@ from rpy2.rinterface_lib import embedded, openrlib
 from rpy2.rinterface_lib.openrlib import ffi
 
 from . import handles
-from .convert import RError, py_to_r, py_to_r_cdata, r_to_py_cdata, symbol_name
+from .convert import (
+    RError,
+    py_to_r,
+    py_to_r_cdata,
+    r_to_py_cdata,
+    set_natives,
+    settle_views,
+    symbol_name,
+)
 
 _rlib = openrlib.rlib
 
@@ -83,32 +91,47 @@ def _dispatch(rargs):
     side turns into a condition. Nothing may escape: an exception here would
     hand R a NULL pointer.
     """
+    views = []  # numpy views of the arguments (see convert.settle_views)
     try:
-        rargs = _rlib.CDR(rargs)  # skip the routine itself
-        op = r_to_py_cdata(_rlib.CAR(rargs))
-        rargs = _rlib.CDR(rargs)
-        positional, named = [], {}
-        while rargs != _rlib.R_NilValue:
-            tag = _rlib.TAG(rargs)
-            if tag == _rlib.R_NilValue:
-                positional.append(r_to_py_cdata(_rlib.CAR(rargs)))
-            else:
-                named[symbol_name(tag)] = r_to_py_cdata(_rlib.CAR(rargs))
-            rargs = _rlib.CDR(rargs)
-        result = _OPERATIONS[op](*positional, **named)
-        if _pending_warnings:
-            return _error_value("tensorbridge_with_warnings", py_to_r(result)).__sexp__._cdata
-        return py_to_r_cdata(result)
+        value = _run(rargs, views)
     except RError as err:
-        value = _error_value("tensorbridge_r_error", err.condition)
+        value = _error_value("tensorbridge_r_error", err.condition).__sexp__._cdata
     except KeyboardInterrupt:
-        value = _error_value("tensorbridge_interrupt", ri.NULL)
+        value = _error_value("tensorbridge_interrupt", ri.NULL).__sexp__._cdata
     except BaseException as err:  # noqa: BLE001 - every error must reach R
         try:
-            value = _python_error(err)
+            value = _python_error(err).__sexp__._cdata
         except BaseException:  # noqa: BLE001 - last resort: never crash R
-            return _rlib.R_NilValue
-    return value.__sexp__._cdata
+            value = _rlib.R_NilValue
+    if views:
+        # settling may allocate in R: the result is protected meanwhile
+        _rlib.Rf_protect(value)
+        try:
+            settle_views(views)
+        except BaseException:  # noqa: BLE001 - never crash R
+            pass
+        _rlib.Rf_unprotect(1)
+    return value
+
+
+def _run(rargs, views):
+    """Convert the arguments, run the operation, convert its result."""
+    rargs = _rlib.CDR(rargs)  # skip the routine itself
+    op = r_to_py_cdata(_rlib.CAR(rargs))
+    rargs = _rlib.CDR(rargs)
+    positional, named = [], {}
+    nil = _rlib.R_NilValue
+    while rargs != nil:
+        tag = _rlib.TAG(rargs)
+        if tag == nil:
+            positional.append(r_to_py_cdata(_rlib.CAR(rargs), views))
+        else:
+            named[symbol_name(tag)] = r_to_py_cdata(_rlib.CAR(rargs), views)
+        rargs = _rlib.CDR(rargs)
+    result = _OPERATIONS[op](*positional, **named)
+    if _pending_warnings:
+        return _error_value("tensorbridge_with_warnings", py_to_r(result)).__sexp__._cdata
+    return py_to_r_cdata(result)
 
 
 def _error_value(rclass: str, payload):
@@ -232,8 +255,9 @@ def attach(r_hosts: bool) -> None:
     for name, callback in _callbacks.items():
         address = float(int(ffi.cast("uintptr_t", callback)))
         state[f"{name}_address"] = ri.FloatSexpVector([address])
-    make_handle = int(state.find("native_addresses")[0])
-    handles.set_maker(ffi.cast("SEXP(*)(double, SEXP)", make_handle))
+    make_handle, inspect, new_array = (int(a) for a in state.find("native_addresses"))
+    handles.set_maker(ffi.cast("SEXP(*)(double, SEXP, int)", make_handle))
+    set_natives(inspect, new_array)
     if r_hosts and not _state["attached"]:
         interactive = bool(ri.baseenv["interactive"]()[0])
         sys.stdout = RConsole(stderr=False, interactive=interactive)

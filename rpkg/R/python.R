@@ -82,7 +82,8 @@ tb_bridge <- function() {
   if (is.null(.tb_state$dispatch_address)) {
     stop(tb_condition("the Python bridge did not attach", "tensorbridge_no_python"))
   }
-  .Call(tb_c_set_dispatch, .tb_state$dispatch_address, .tb_state$release_address)
+  .Call(tb_c_set_dispatch, .tb_state$dispatch_address, .tb_state$release_address,
+        .tb_helpers$make_callable)
   .tb_state$attached <- TRUE
   invisible(.tb_state)
 }

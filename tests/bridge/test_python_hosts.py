@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 
 def test_r_package_uses_the_running_interpreter(r):
@@ -62,3 +63,23 @@ def test_process_exits_cleanly_after_embedding_r(tmp_path, r_lib):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "55"
     assert "Fatal" not in done.stderr
+
+
+def test_python_strings_with_nul_cannot_reach_r(r):
+    from tensorbridge.bridge import convert
+
+    r("invisible(tb_config())")  # attach the bridge
+    with pytest.raises(convert.ConversionError, match="NUL"):
+        convert.py_to_r({"name": "a\0b"})
+    assert r("1 + 1")[0] == 2  # and R is fine
+
+
+def test_nested_python_values_convert_to_r(r):
+    from tensorbridge.bridge import convert
+
+    r("invisible(tb_config())")  # attach the bridge
+    value = convert.py_to_r({"n": 3, "x": [1.5, "s", None, True], "big": 2**40})
+    r_value = r("function(v) list(names(v), v$n, v$x[[1]], v$x[[2]], is.null(v$x[[3]]), "
+                "v$x[[4]], v$big)")(value)
+    got = [list(item) for item in r_value]
+    assert got == [["n", "x", "big"], [3], [1.5], ["s"], [True], [True], [float(2**40)]]

@@ -127,3 +127,54 @@ test_that("a tensor viewing R memory keeps it alive, and cannot change it", {
   junk <- lapply(1:20, function(i) runif(1e5))  # reuse freed memory, if any
   expect_identical(as.array(t), expected)
 })
+
+test_that("only views that outlive their call keep R memory protected", {
+  skip_if_no_python()
+  kept <- function() tb_call("bridge.diagnostics.kept_views")
+  x <- matrix(runif(12), 3)
+  invisible(gc())
+  before <- kept()
+  # views used only during a call protect nothing afterwards
+  for (i in 1:50) tb_call("bridge.diagnostics.describe", x)
+  expect_identical(tb_call("bridge.diagnostics.identity", x), x)
+  expect_identical(kept(), before)
+  # a tensor that keeps the view protects x; dropping the tensor releases it
+  t <- as_tensor(x)
+  expect_identical(kept(), before + 1L)
+  rm(t)
+  invisible(gc())
+  expect_identical(kept(), before)
+  # a call that fails does not leave its arguments protected
+  expect_error(tb_call("bridge.diagnostics.fail", x), class = "tensorbridge_error")
+  expect_identical(kept(), before)
+})
+
+test_that("an R callback's own call does not end the outer call's views", {
+  skip_if_no_python()
+  outer <- matrix(as.double(1:6), 2)
+  inner <- function(y) {
+    out <- tb_call("bridge.diagnostics.identity", y * 10)
+    invisible(gc())
+    out
+  }
+  # Python holds a view of `outer` across a nested call into R and back
+  out <- tb_call("bridge.diagnostics.call_r_then_return", inner, outer)
+  expect_identical(out$inner, outer * 10)
+  expect_identical(out$outer, outer)
+})
+
+test_that("conversions hold up when R collects garbage at every allocation", {
+  skip_if_no_python()
+  layer <- layer_dense(units = 2)
+  x <- list(a = matrix(runif(6), 2), b = list("x", 1L, TRUE, NULL),
+            c = c("p", NA, "q"), d = as_tensor(1:3), e = layer,
+            f = "caf\u00e9", g = array(1:24, c(2, 3, 4)))
+  gctorture(TRUE)
+  out <- tb_call("bridge.diagnostics.identity", x)
+  gctorture(FALSE)
+  expect_identical(names(out), names(x))
+  for (name in c("a", "b", "c", "f", "g")) expect_identical(out[[name]], x[[name]])
+  expect_true(tb_call("bridge.diagnostics.same", out$d, x$d))
+  expect_true(tb_call("bridge.diagnostics.same", out$e, x$e))
+  expect_true(is.function(out$e))  # a callable Python object is an R function
+})
