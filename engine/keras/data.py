@@ -41,6 +41,7 @@ def to_array(x, what, dtype=FLOATX):
     else:
         if hasattr(x, "numpy") and not isinstance(x, np.ndarray):
             x = x.numpy()
+        _check_not_ragged(x, what)
         a = np.asarray(x)
         if a.dtype.kind not in "biuf":
             raise ValueError(
@@ -54,6 +55,24 @@ def to_array(x, what, dtype=FLOATX):
         with np.errstate(invalid="ignore"):
             a = a.astype(dtype)
     return np.ascontiguousarray(a)
+
+
+def _check_not_ragged(x, what):
+    """Sequences of different lengths (a list of word-index vectors, say)
+    are not an array: say so, and how to make one."""
+    if isinstance(x, np.ndarray):
+        if x.dtype != object or x.ndim != 1:
+            return
+    elif not isinstance(x, (list, tuple)):
+        return
+    lengths = [len(v) if isinstance(v, (list, tuple, np.ndarray)) and np.ndim(v) > 0 else 1
+               for v in x]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"{what} is a list of {len(lengths)} sequences of different lengths (from "
+            f"{min(lengths)} to {max(lengths)}); a model needs one rectangular array. Pad or "
+            "truncate the sequences to one length first with pad_sequences(), e.g. "
+            "pad_sequences(x, maxlen = 100)")
 
 
 def check_finite(a, what):

@@ -29,6 +29,7 @@ from .layers.base import (
     Layer,
     checked_weight_arrays,
     flatten,
+    get_keras_mask,
     pack_like,
     unique_name,
 )
@@ -43,6 +44,38 @@ def _wrap(a):
 
 def _host(t):
     return t.numpy() if isinstance(t, Tensor) else np.asarray(t)
+
+
+def _masked_loss_weights(mask, sample_weight, reduction, dtype):
+    """keras' treatment of a masked output: masked steps weigh 0, and with
+    the default reduction the loss is the mean over the unmasked steps only
+    (the mask is scaled by total / valid before the sample weights)."""
+    from .. import ops
+
+    m = ops.cast(mask, dtype)
+    if reduction == "sum_over_batch_size":
+        valid = float(_host(ops.reduce_sum(m)))
+        m = m * (m._data.size / valid if valid else 0.0)
+    if sample_weight is None:
+        return m
+    sw = ops.cast(sample_weight, dtype)
+    while sw.ndim > m.ndim and sw.shape[-1] == 1:
+        sw = ops.squeeze(sw, -1)
+    while sw.ndim < m.ndim:
+        sw = ops.expand_dims(sw, -1)
+    return m * sw
+
+
+def _metric_weights(mask, sample_weight):
+    """Weights for a metric update: the mask (as floats) times the sample
+    weights, either of which may be absent."""
+    if mask is None:
+        return sample_weight
+    if sample_weight is None:
+        return mask
+    sw = np.asarray(sample_weight, np.float64)
+    sw = sw.reshape(sw.shape[:1] + (1,) * (mask.ndim - 1)) if sw.ndim < mask.ndim else sw
+    return mask * sw
 
 
 class _Compiled:
@@ -340,6 +373,9 @@ class Model(Layer):
                 per_output.append(None)
                 continue
             sw = None if sws[i] is None else _wrap(sws[i])
+            mask = get_keras_mask(preds[i])
+            if mask is not None:
+                sw = _masked_loss_weights(mask, sw, loss.reduction, preds[i].dtype)
             v = loss(_wrap(ys[i]), preds[i], sample_weight=sw)
             per_output.append(v)
             term = v * c.loss_weights[i] if c.loss_weights[i] != 1.0 else v
@@ -382,8 +418,12 @@ class Model(Layer):
             c.build_metrics(ys, preds)
         if c.metric_objs:
             host = [_host(p) for p in preds]
+            # as in keras, a masked output's metrics skip its masked steps
+            masks = [get_keras_mask(p) for p in preds]
+            masks = [None if m is None else _host(m).astype(np.float64) for m in masks]
             for i, _, m, weighted in c.metric_objs:
-                m.update_state(ys[i], host[i], sws[i] if weighted else None)
+                m.update_state(ys[i], host[i],
+                               _metric_weights(masks[i], sws[i] if weighted else None))
 
     def _logs(self):
         logs = {"loss": float(self._loss_tracker.result())}

@@ -270,6 +270,48 @@ def test_padding_cropping_upsampling_match_numpy():
         assert layer.compute_output_shape((None, 5, 4, 3)) == shape
 
 
+def bilinear_reference(x, sy, sx):
+    """Per-pixel loop of TensorFlow's half-pixel bilinear resize (NHWC): output
+    (i, j) samples input row (i + 0.5) / sy - 0.5 and col (j + 0.5) / sx - 0.5,
+    clamped to the edges, mixing the four neighbours."""
+    b, h, w, c = x.shape
+    out = np.zeros((b, h * sy, w * sx, c))
+    for i in range(h * sy):
+        r = min(max((i + 0.5) / sy - 0.5, 0.0), h - 1)
+        r0, r1, fr = int(np.floor(r)), min(int(np.floor(r)) + 1, h - 1), r - np.floor(r)
+        for j in range(w * sx):
+            q = min(max((j + 0.5) / sx - 0.5, 0.0), w - 1)
+            c0, c1, fc = int(np.floor(q)), min(int(np.floor(q)) + 1, w - 1), q - np.floor(q)
+            out[:, i, j] = ((1 - fr) * ((1 - fc) * x[:, r0, c0] + fc * x[:, r0, c1])
+                            + fr * ((1 - fc) * x[:, r1, c0] + fc * x[:, r1, c1]))
+    return out
+
+
+def test_bilinear_upsampling_matches_the_half_pixel_formula():
+    x = rng.normal(size=(2, 4, 5, 3))
+    expected = bilinear_reference(x, 2, 3)
+    got = layers.UpSampling2D((2, 3), interpolation="bilinear")(tf.constant(x)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    got_cf = layers.UpSampling2D((2, 3), interpolation="bilinear", data_format="channels_first")(
+        tf.constant(x.transpose(0, 3, 1, 2))).numpy()
+    np.testing.assert_allclose(got_cf, expected.transpose(0, 3, 1, 2), rtol=1e-12, atol=1e-12)
+    # a constant image stays constant, and float32 in gives float32 out
+    flat = layers.UpSampling2D(3, interpolation="bilinear")(tf.constant(np.ones((1, 3, 3, 1),
+                                                                                np.float32)))
+    assert flat.dtype == tf.float32
+    np.testing.assert_allclose(flat.numpy(), 1.0, rtol=1e-6)
+
+
+def test_bilinear_upsampling_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = rng.normal(size=(2, 3, 4, 5))  # NCHW for torch
+    ref = torch.nn.functional.interpolate(torch.from_numpy(x), scale_factor=(2, 2),
+                                          mode="bilinear", align_corners=False).numpy()
+    got = layers.UpSampling2D(2, interpolation="bilinear", data_format="channels_first")(
+        tf.constant(x)).numpy()
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
+
+
 def test_spatial_dropout_drops_whole_channels_while_training_only():
     x = np.ones((4, 6, 5, 8), np.float32)
     layer = layers.SpatialDropout2D(0.5)
@@ -312,6 +354,9 @@ GRAD_CASES = {
     "max_pool_same": lambda: layers.MaxPooling2D(2, padding="same"),
     "avg_pool_overlap": lambda: layers.AveragePooling2D(3, strides=1, padding="same"),
     "upsampling": lambda: layers.UpSampling2D((2, 1)),
+    "upsampling_bilinear": lambda: layers.UpSampling2D((2, 3), interpolation="bilinear"),
+    "upsampling_bilinear_channels_first": lambda: layers.UpSampling2D(
+        2, interpolation="bilinear", data_format="channels_first"),
 }
 
 
@@ -426,6 +471,7 @@ def test_every_spatial_layer_round_trips_through_config_and_a_saved_model(tmp_pa
     a = layers.SeparableConv2D(4, 2, padding="same", activation="relu")(a)
     a = layers.Conv2DTranspose(2, 2, strides=2, output_padding=1, padding="same")(a)
     a = layers.UpSampling2D((1, 2))(a)
+    a = layers.UpSampling2D((2, 1), interpolation="bilinear")(a)
     a = layers.SpatialDropout2D(0.3)(a)
     a = layers.AveragePooling2D(2, padding="same")(a)
     a = layers.MaxPooling2D(2, data_format="channels_last")(a)

@@ -136,6 +136,10 @@ def test_bad_input_errors():
             m.fit(x, y, validation_split=bad, verbose=0)
     with pytest.raises(ValueError, match="class labels must be in 0..2"):
         m.fit(x, y + 5, verbose=0)
+    ragged = [np.arange(3.0), np.arange(4.0), 1.0]  # an R list(c(...), c(...), 1)
+    with pytest.raises(ValueError, match=r"3 sequences of different lengths \(from 1 to 4\).*"
+                                         r"pad_sequences\(\)"):
+        m.fit(ragged, y[:3], verbose=0)
 
 
 def test_dataframe_and_int_inputs_are_cast_to_float32():

@@ -1,6 +1,8 @@
 """Spatial reshaping layers: ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D, and the
 channel-wise SpatialDropout1D/2D (channels_last by default)."""
 
+import numpy as np
+
 from ... import ops
 from .. import _kernels
 from ._util import ArrayInput, check_rank, normalize_data_format, owner
@@ -197,8 +199,25 @@ class UpSampling1D(_Spatial):
         return cfg
 
 
+def _linear_resize_matrix(n_in: int, scale: int) -> np.ndarray:
+    """(n_in * scale, n_in) weights of linear interpolation with half-pixel
+    centres, as TensorFlow's ``resize(method="bilinear")`` that keras'
+    UpSampling2D uses: output pixel o samples the input at
+    (o + 0.5) / scale - 0.5, clamped to the edge pixels."""
+    n_out = n_in * scale
+    src = np.clip((np.arange(n_out) + 0.5) / scale - 0.5, 0.0, n_in - 1)
+    lower = np.floor(src).astype(np.int64)
+    upper = np.minimum(lower + 1, n_in - 1)
+    frac = src - lower
+    weights = np.zeros((n_out, n_in))
+    np.add.at(weights, (np.arange(n_out), lower), 1.0 - frac)
+    np.add.at(weights, (np.arange(n_out), upper), frac)
+    return weights
+
+
 class UpSampling2D(UpSampling1D):
-    """Repeat rows and cols ``size`` times (nearest-neighbour)."""
+    """Repeat rows and cols ``size`` times (``interpolation="nearest"``), or
+    interpolate between them (``"bilinear"``)."""
 
     rank = 2
 
@@ -208,11 +227,31 @@ class UpSampling2D(UpSampling1D):
         if len(size) != 2 or min(size) < 1:
             raise ValueError(f"{owner(self)}: size must be a positive integer or two, got "
                              f"{size!r}")
-        if interpolation != "nearest":
+        if interpolation not in ("nearest", "bilinear"):
             raise ValueError(f"{owner(self)}: interpolation {interpolation!r} is not "
-                             "supported; use interpolation='nearest'")
+                             "supported; use 'nearest' or 'bilinear'")
         self.size = size
         self.interpolation = interpolation
+
+    def call(self, inputs):
+        if self.interpolation == "nearest":
+            return super().call(inputs)
+        self._check(inputs.shape)
+        # separable: rows = A_r @ x, then cols = A_c @ x, as two batched matmuls
+        b, *rest = inputs.shape
+        rows_ax, cols_ax = self._axes()
+        h, w = inputs.shape[rows_ax], inputs.shape[cols_ax]
+        a_rows, a_cols = (ops.constant(_linear_resize_matrix(n, s), dtype=inputs.dtype)
+                          for n, s in ((h, self.size[0]), (w, self.size[1])))
+        if self.data_format == "channels_last":  # (b, h, w, c)
+            c = inputs.shape[3]
+            x = ops.reshape(ops.matmul(a_rows, ops.reshape(inputs, (b, h, w * c))),
+                            (b * h * self.size[0], w, c))
+            x = ops.matmul(a_cols, x)
+            return ops.reshape(x, (b, h * self.size[0], w * self.size[1], c))
+        # channels_first: (b, c, h, w)
+        x = ops.matmul(inputs, ops.transpose(a_cols))
+        return ops.matmul(a_rows, x)
 
     def get_config(self):
         cfg = _Spatial.get_config(self)

@@ -74,3 +74,32 @@ test_that("pad_sequences() pads and truncates as keras does, one-word texts incl
   post <- pad_sequences(list(1:3, 4:8), maxlen = 4, padding = "post", truncating = "post")
   expect_identical(post, rbind(c(1L, 2L, 3L, 0L), 4:7))
 })
+
+test_that("ragged sequences given to fit() get an error that says to pad them", {
+  skip_if_no_python()
+  model <- keras_model_sequential() %>%
+    layer_embedding(input_dim = 10, output_dim = 3, input_shape = NA) %>%
+    layer_simple_rnn(units = 2) %>%
+    layer_dense(units = 1)
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  ragged <- list(c(1, 2, 3), c(4, 5), 6)
+  expect_error(fit(model, ragged, c(0, 1, 0), verbose = 0),
+               "different lengths \\(from 1 to 3\\).*pad_sequences\\(\\)",
+               class = "tensorbridge_error")
+  # and the padded version trains
+  history <- fit(model, pad_sequences(ragged), c(0, 1, 0), epochs = 2, verbose = 0)
+  expect_length(history$metrics$loss, 2)
+})
+
+test_that("bilinear upsampling from R is A %*% x %*% t(A) with keras' half-pixel weights", {
+  skip_if_no_python()
+  model <- keras_model_sequential(input_shape = c(2, 3, 1)) %>%
+    layer_upsampling_2d(size = c(2, 2), interpolation = "bilinear")
+  x <- array(c(1, 4, 2, 5, 3, 6), c(1, 2, 3, 1))
+  # sampling positions (o + 0.5) / 2 - 0.5, clamped: 0, .25, .75, 1 for two
+  # inputs; 0, .25, .75, 1.25, 1.75, 2 for three
+  a2 <- rbind(c(1, 0), c(.75, .25), c(.25, .75), c(0, 1))
+  a3 <- rbind(c(1, 0, 0), c(.75, .25, 0), c(.25, .75, 0), c(0, .75, .25), c(0, .25, .75),
+              c(0, 0, 1))
+  expect_equal(predict(model, x)[1, , , 1], a2 %*% x[1, , , 1] %*% t(a3), tolerance = 1e-6)
+})
