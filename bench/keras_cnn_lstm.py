@@ -12,9 +12,11 @@
 Runs alternate (engine, torch, engine, ...) and the best time of each is reported.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/keras_cnn_lstm.py --torch-threads 1
+    .venv/bin/python bench/keras_cnn_lstm.py --device cuda   (engine on cupy, torch on CUDA)
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
@@ -51,13 +53,21 @@ def engine_cnn_epoch(m, x, y_hot):
     return time.perf_counter() - t
 
 
-def torch_cnn():
+def _sync(device):
+    if device == "cuda":
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def torch_cnn(device):
     import torch
     from torch import nn
 
     net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
                         nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
                         nn.Linear(9216, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10))
+    net = net.to(device)
     opt = torch.optim.RMSprop(net.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
     return net, opt
 
@@ -65,12 +75,13 @@ def torch_cnn():
 def torch_cnn_epoch(net, opt, x, y):
     import torch
 
+    device = next(net.parameters()).device
     t = time.perf_counter()
-    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
-    yt = torch.from_numpy(y.astype(np.int64))
+    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).to(device)
+    yt = torch.from_numpy(y.astype(np.int64)).to(device)
     loss_fn = torch.nn.CrossEntropyLoss()
     net.train()
-    perm = torch.randperm(len(xt))
+    perm = torch.randperm(len(xt), device=device)
     total = 0.0
     for s in range(0, len(xt), 128):
         idx = perm[s:s + 128]
@@ -78,7 +89,7 @@ def torch_cnn_epoch(net, opt, x, y):
         loss = loss_fn(net(xt[idx]), yt[idx])
         loss.backward()
         opt.step()
-        total += float(loss.detach()) * len(idx)
+        total += float(loss.detach()) * len(idx)  # (a host sync per step, as keras' logs)
     return time.perf_counter() - t
 
 
@@ -100,17 +111,18 @@ def engine_lstm(batch, steps, features, units):
     return step
 
 
-def torch_lstm(batch, steps, features, units):
+def torch_lstm(batch, steps, features, units, device):
     import torch
 
-    net = torch.nn.LSTM(features, units, batch_first=True)
+    net = torch.nn.LSTM(features, units, batch_first=True).to(device)
     x = torch.from_numpy(np.random.default_rng(1).standard_normal((batch, steps, features))
-                         .astype(np.float32))
+                         .astype(np.float32)).to(device)
 
     def step():
         net.zero_grad(set_to_none=True)
         out, _ = net(x)
         out[:, -1].sum().backward()
+        _sync(device)  # the engine's step ends with its gradients on the host
         return [p.grad for p in net.parameters()]
 
     return step
@@ -133,7 +145,10 @@ def main():
     ap.add_argument("--lstm-batches", type=int, default=10)
     ap.add_argument("--skip-cnn", action="store_true")
     ap.add_argument("--skip-lstm", action="store_true")
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                    help="where both run: the engine on numpy or cupy, torch on CPU or CUDA")
     args = ap.parse_args()
+    os.environ["TENSORBRIDGE_DEVICE"] = args.device  # read when the engine picks a device
     import tensorbridge.engine as tf
     from tensorbridge.engine import keras
 
@@ -152,7 +167,7 @@ def main():
         x, y = cnn_data(args.cnn_rows)
         y_hot = keras.utils.to_categorical(y, 10)
         em = engine_cnn()
-        tn = torch_cnn() if torch is not None else None
+        tn = torch_cnn(args.device) if torch is not None else None
         e_t, t_t = [], []
         for _ in range(args.repeats):
             e_t.append(engine_cnn_epoch(em, x, y_hot))
@@ -171,7 +186,7 @@ def main():
     if not args.skip_lstm:
         shape = (64, 100, 32, 128)
         es = engine_lstm(*shape)
-        ts = torch_lstm(*shape) if torch is not None else None
+        ts = torch_lstm(*shape, args.device) if torch is not None else None
         es()
         if ts is not None:
             ts()
