@@ -383,8 +383,8 @@ class _Conv2D(Function):
         gx = None
         if ctx.needs[0]:
             n, hp, wp, c = ctx.xpshape
-            gcols = (g2 @ ctx.w2.T).reshape(n, oh, ow, kh, kw, c)
-            gx = _backend_of(ctx.xp).col2im(gcols, ctx.xpshape, kh, kw, sh, sw, dh, dw)
+            gx = _backend_of(ctx.xp).matmul_col2im(g2, ctx.w2, ctx.xpshape, kh, kw, sh, sw,
+                                                   dh, dw, oh, ow)
             if pt or pb or pl or pr:
                 gx = gx[:, pt:hp - pb, pl:wp - pr, :]
         return gx, gw
@@ -440,6 +440,14 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  
     return ops.squeeze(y, 1)
 
 
+def _window_views(x, kh, kw, sh, sw, oh, ow):
+    """For each window position (i, j), row-major: the strided view of NHWC
+    ``x`` holding that position of every output pixel's window."""
+    for i in range(kh):
+        for j in range(kw):
+            yield x[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :]
+
+
 class _Pool2D(Function):
     @staticmethod
     def forward(ctx, x, geo, is_max):
@@ -450,15 +458,21 @@ class _Pool2D(Function):
         if padded:
             fillv = -np.inf if is_max else 0
             x = xp.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=fillv)
-        n, c = x.shape[0], x.shape[3]
-        win = be.windows(x, kh, kw, sh, sw, 1, 1, oh, ow)
         ctx.geo, ctx.xpshape, ctx.is_max = geo, x.shape, is_max
         if is_max:
-            flat = win.reshape(n, oh, ow, kh * kw, c)
-            idx = flat.argmax(axis=3)
+            # one pass per window position over strided views: the running max,
+            # and which position holds it (the first, on ties, as argmax)
+            best = idx = None
+            for k, view in enumerate(_window_views(x, kh, kw, sh, sw, oh, ow)):
+                if best is None:
+                    best = view.copy()
+                    idx = xp.zeros(best.shape, dtype=xp.uint8 if kh * kw < 256 else xp.int32)
+                    continue
+                xp.copyto(idx, k, where=view > best)
+                xp.maximum(best, view, out=best)  # (NaN propagates, as in argmax)
             ctx.idx = idx
-            return xp.take_along_axis(flat, idx[:, :, :, None, :], axis=3)[:, :, :, 0, :]
-        total = win.sum(axis=(3, 4))
+            return best
+        total = be.windows(x, kh, kw, sh, sw, 1, 1, oh, ow).sum(axis=(3, 4))
         if padded:  # SAME averages over the real (unpadded) elements only, like TF
             h0, w0 = x.shape[1] - pt - pb, x.shape[2] - pl - pr
             ones = xp.pad(xp.ones((1, h0, w0, 1), dtype=x.dtype),
@@ -475,8 +489,12 @@ class _Pool2D(Function):
         kh, kw, sh, sw, pt, pb, pl, pr, oh, ow = ctx.geo
         n, hp, wp, c = ctx.xpshape
         if ctx.is_max:
-            hot = xp.arange(kh * kw)[:, None] == ctx.idx[:, :, :, None, :]
-            gcols = (hot * g[:, :, :, None, :]).reshape(n, oh, ow, kh, kw, c)
+            gx = xp.zeros(ctx.xpshape, dtype=g.dtype)
+            for k, view in enumerate(_window_views(gx, kh, kw, sh, sw, oh, ow)):
+                view += g * (ctx.idx == k)  # (+=: windows may overlap)
+            if pt or pb or pl or pr:
+                gx = gx[:, pt:hp - pb, pl:wp - pr, :]
+            return (gx,)
         else:
             gq = (g / ctx.count)[:, :, :, None, None, :]
             gcols = xp.broadcast_to(gq, (n, oh, ow, kh, kw, c))

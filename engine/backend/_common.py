@@ -24,6 +24,25 @@ def col2im(xp, cols, padded_shape, kh, kw, sh, sw, dh, dw):
     return out
 
 
+def matmul_col2im(xp, g2, w2, padded_shape, kh, kw, sh, sw, dh, dw, oh, ow):
+    """``col2im(g2 @ w2.T)`` without the (N*OH*OW, KH*KW*C) product: one matmul
+    per kernel position, each added into the strided view of the input
+    positions it touched. ``g2`` is (N*OH*OW, F), ``w2`` (KH*KW*C, F). This is
+    a convolution's input gradient (and a transposed convolution's forward);
+    the per-position products are small enough to stay in cache, where the
+    whole product's strided reads were the slow part."""
+    n, c = padded_shape[0], padded_shape[3]
+    out = xp.zeros(padded_shape, dtype=g2.dtype)
+    w3 = w2.reshape(kh * kw, c, w2.shape[-1])
+    for i in range(kh):
+        r0 = i * dh
+        for j in range(kw):
+            c0 = j * dw
+            view = out[:, r0:r0 + sh * (oh - 1) + 1:sh, c0:c0 + sw * (ow - 1) + 1:sw, :]
+            view += (g2 @ w3[i * kw + j].T).reshape(n, oh, ow, c)
+    return out
+
+
 def rng_normal(rng, shape, dtype):
     """Standard normal draws from a numpy Generator or a cupy RandomState (both
     have ``standard_normal(shape, dtype=)`` for float32/float64)."""

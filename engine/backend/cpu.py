@@ -59,6 +59,10 @@ def col2im(cols, padded_shape, kh, kw, sh, sw, dh, dw):
     return _common.col2im(np, cols, padded_shape, kh, kw, sh, sw, dh, dw)
 
 
+def matmul_col2im(g2, w2, padded_shape, kh, kw, sh, sw, dh, dw, oh, ow):
+    return _common.matmul_col2im(np, g2, w2, padded_shape, kh, kw, sh, sw, dh, dw, oh, ow)
+
+
 # -- random streams -------------------------------------------------------------
 def make_rng(seed):
     return np.random.default_rng(seed)

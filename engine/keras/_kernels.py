@@ -15,44 +15,54 @@ from ..tensor import Tensor
 FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
 
+def activate_(xp, y, act):
+    """Apply a fused activation to ``y`` in place."""
+    if act == "relu":
+        xp.maximum(y, 0, out=y)
+    elif act == "sigmoid":
+        # 0.5 + 0.5 tanh(x / 2): exact and never overflows
+        y *= 0.5
+        xp.tanh(y, out=y)
+        y *= 0.5
+        y += 0.5
+    elif act == "tanh":
+        xp.tanh(y, out=y)
+
+
+def activation_grad(xp, g, y, act):
+    """The pre-activation gradient from the output gradient ``g`` and the saved
+    output ``y`` of :func:`activate_`."""
+    if act == "relu":
+        return g * (y > 0)
+    if act == "sigmoid":
+        gz = y * (1 - y)
+        gz *= g
+        return gz
+    if act == "tanh":
+        gz = y * y
+        xp.subtract(1, gz, out=gz)
+        gz *= g
+        return gz
+    return g
+
+
 class DenseAct(Function):
     name = "dense"
 
     @staticmethod
     def forward(ctx, x, w, *rest, act):
-        xp = ctx.xp
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
         y = x2 @ w
         if rest:
             y += rest[0]
-        if act == "relu":
-            xp.maximum(y, 0, out=y)
-        elif act == "sigmoid":
-            # 0.5 + 0.5 tanh(x / 2): exact and never overflows
-            y *= 0.5
-            xp.tanh(y, out=y)
-            y *= 0.5
-            y += 0.5
-        elif act == "tanh":
-            xp.tanh(y, out=y)
+        activate_(ctx.xp, y, act)
         ctx.x2, ctx.w, ctx.y, ctx.act, ctx.xshape = x2, w, y, act, x.shape
         return y.reshape(*x.shape[:-1], w.shape[1]) if x.ndim != 2 else y
 
     @staticmethod
     def backward(ctx, g):
-        xp, act, y = ctx.xp, ctx.act, ctx.y
-        g = g.reshape(y.shape)
-        if act == "relu":
-            gz = g * (y > 0)
-        elif act == "sigmoid":
-            gz = y * (1 - y)
-            gz *= g
-        elif act == "tanh":
-            gz = y * y
-            xp.subtract(1, gz, out=gz)
-            gz *= g
-        else:
-            gz = g
+        y = ctx.y
+        gz = activation_grad(ctx.xp, g.reshape(y.shape), y, ctx.act)
         needs = ctx.needs
         gx = None
         if needs[0]:

@@ -3,14 +3,15 @@
 
 * :class:`Im2Col`: NHWC input -> the (N*OH*OW, KH*KW*C) patch matrix (one strided
   view, one copy); backward is ``col2im`` (a loop over the KH*KW kernel positions).
-  A convolution is ``DenseAct(Im2Col(x), kernel.reshape(-1, filters), bias, act)``:
-  one BLAS matmul forward, two backward, bias and activation fused.
+* :class:`ConvAct`: a whole convolution, im2col + one BLAS matmul forward, bias and
+  activation fused; backward takes the input gradient one kernel position at a time.
 * :class:`ConvTranspose2D`: the adjoint of a convolution (one matmul + col2im).
 * :class:`Depthwise2D`: one filter set per channel, a loop over kernel positions.
 """
 
 from ...autograd import Function
 from ...ops import _backend_of
+from .._kernels import activate_, activation_grad
 
 
 def _pad4(xp, x, pt, pb, pl, pr):
@@ -48,6 +49,46 @@ class Im2Col(Function):
         return (gx,)
 
 
+class ConvAct(Function):
+    """``act(conv(x, w) + b)`` for NHWC ``x`` and ``w`` (KH*KW*C, F) in one op:
+    im2col, one matmul, bias and activation in place; backward gives the
+    kernel gradient as one matmul with the saved patches and the input
+    gradient per kernel position (``matmul_col2im``)."""
+
+    name = "conv2d"
+
+    @staticmethod
+    def forward(ctx, x, w2, *rest, geo, act):
+        cols = Im2Col.forward(ctx, x, geo)
+        y = cols @ w2
+        if rest:
+            y += rest[0]
+        activate_(ctx.xp, y, act)
+        ctx.cols, ctx.w2, ctx.y, ctx.act = cols, w2, y, act
+        return y.reshape(x.shape[0], geo[10], geo[11], w2.shape[1])
+
+    @staticmethod
+    def backward(ctx, g):
+        y = ctx.y
+        gz = activation_grad(ctx.xp, g.reshape(y.shape), y, ctx.act)
+        needs = ctx.needs
+        gx = None
+        if needs[0]:
+            kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, oh, ow = ctx.geo
+            n, hp, wp, c = ctx.xpshape
+            if kh == 1 and kw == 1 and sh == 1 and sw == 1:
+                gx = (gz @ ctx.w2.T).reshape(ctx.xpshape)
+            else:
+                gx = _backend_of(ctx.xp).matmul_col2im(gz, ctx.w2, ctx.xpshape, kh, kw, sh, sw,
+                                                       dh, dw, oh, ow)
+            if pt or pb or pl or pr:
+                gx = gx[:, pt:hp - pb, pl:wp - pr, :]
+        gw = ctx.cols.T @ gz if needs[1] else None
+        if len(needs) == 3:
+            return gx, gw, (gz.sum(axis=0) if needs[2] else None)
+        return gx, gw
+
+
 def geometry(h, w, kernel, strides, dilation, padding):
     """(kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, oh, ow) for an NHWC conv / pool window."""
     out = []
@@ -82,8 +123,8 @@ class ConvTranspose2D(Function):
         f = w.shape[2]
         w2 = w.reshape(kh * kw * f, cin)
         x2 = x.reshape(n * h * wd, cin)
-        cols = (x2 @ w2.T).reshape(n, h, wd, kh, kw, f)
-        buf = _backend_of(xp).col2im(cols, (n, lh, lw, f), kh, kw, sh, sw, dh, dw)
+        buf = _backend_of(xp).matmul_col2im(x2, w2, (n, lh, lw, f), kh, kw, sh, sw, dh, dw,
+                                            h, wd)
         ctx.x2, ctx.w2, ctx.geo, ctx.xshape, ctx.wshape = x2, w2, geo, x.shape, w.shape
         return xp.ascontiguousarray(buf[:, pt:pt + oh, pl:pl + ow, :])
 

@@ -157,12 +157,12 @@ class _Conv(ArrayInput, Layer):
         self._check_call(inputs)
         x = self._to_nhwc(inputs)
         geo = self._geometry(x)
-        n, oh, ow = x.shape[0], geo[10], geo[11]
-        cols = _ck.Im2Col.apply(x, geo=geo)
         w2 = ops.reshape(self.kernel, (-1, self.filters))
         act = self._act or "linear"
-        y = _kernels.dense(cols, w2, self.bias, act)
-        y = ops.reshape(y, (n, oh, ow, self.filters))
+        if self.bias is None:
+            y = _ck.ConvAct.apply(x, w2, geo=geo, act=act)
+        else:
+            y = _ck.ConvAct.apply(x, w2, self.bias, geo=geo, act=act)
         return self._activate(self._from_nhwc(y), self._act is not None)
 
     def get_config(self):
