@@ -114,3 +114,24 @@ test_that("tf$ reaches submodules, dtypes and variables, and completes names", {
   expect_true("reduce_sum" %in% utils::.DollarNames(tf, "^reduce"))
   expect_true("gradient" %in% utils::.DollarNames(tf$GradientTape(), "grad"))
 })
+
+test_that("a custom training loop from R recovers least-squares coefficients", {
+  skip_if_no_python()
+  set.seed(1)
+  x <- matrix(runif(200), 100)
+  y <- x %*% c(2, -3) + 0.5 + rnorm(100, sd = 0.01)
+  model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  opt <- optimizer_sgd(learning_rate = 0.3)
+  xt <- tf$constant(x, dtype = "float32")
+  yt <- tf$constant(y, dtype = "float32")
+  for (step in 1:300) {
+    with(tf$GradientTape() %as% tape, {
+      loss <- mean((model(xt) - yt)^2)
+    })
+    grads <- tape$gradient(loss, model$trainable_variables)
+    opt$apply_gradients(Map(list, grads, model$trainable_variables))
+  }
+  ols <- coef(lm(y ~ x))  # the closed form, from R
+  w <- get_weights(model)
+  expect_equal(c(w[[2]], w[[1]]), unname(ols), tolerance = 1e-3)
+})
