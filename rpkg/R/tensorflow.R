@@ -55,6 +55,7 @@ print.tensorbridge_engine_module <- function(x, ...) {
 }
 
 # completion after `tf$` and `object$` in RStudio and the R console
+#' @importFrom utils .DollarNames
 #' @rawNamespace S3method(utils::.DollarNames, tensorbridge_engine_module)
 .DollarNames.tensorbridge_engine_module <- function(x, pattern = "") {
   grep(pattern, tb_call("bridge.tensors.public_names", tb_engine_module()), value = TRUE)
@@ -156,12 +157,9 @@ mean.tensorbridge.engine.tensor.Tensor <- function(x, ...) {
   tb_call("bridge.tensors.subset", x, indices, drop = drop)
 }
 
-#' Tensors as R vectors
-#'
-#' @param x A tensor.
-#' @param mode,... As for [base::as.vector()].
-#' @return An R vector with the tensor's values (column-major order, as
-#'   `as.vector(as.array(x))`).
+#' @param mode As for `as.vector()`; `as.vector()`, `as.double()`,
+#'   `as.integer()` and `as.logical()` give the tensor's values as an R
+#'   vector (column-major order, as `as.vector(as.array(x))`).
 #' @rdname tensor-conversion
 #' @export
 as.vector.tensorbridge.engine.tensor.Tensor <- function(x, mode = "any") {
