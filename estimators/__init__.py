@@ -1,1 +1,34 @@
-"""Canned estimators in the spirit of tfestimators (roadmap item 4)."""
+"""Canned estimators in the spirit of tfestimators: linear, DNN and
+wide-and-deep models over feature columns, fed by input functions, with
+checkpoints in a model directory."""
+
+from . import feature_column
+from .canned import (
+    DNNClassifier,
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
+    DNNRegressor,
+    Estimator,
+    LinearClassifier,
+    LinearRegressor,
+)
+from .feature_column import (
+    bucketized_column,
+    categorical_column_with_hash_bucket,
+    categorical_column_with_identity,
+    categorical_column_with_vocabulary_list,
+    crossed_column,
+    embedding_column,
+    indicator_column,
+    numeric_column,
+)
+from .inputs import numpy_input_fn, pandas_input_fn
+
+__all__ = [
+    "DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
+    "DNNRegressor", "Estimator", "LinearClassifier", "LinearRegressor", "bucketized_column",
+    "categorical_column_with_hash_bucket", "categorical_column_with_identity",
+    "categorical_column_with_vocabulary_list", "crossed_column", "embedding_column",
+    "feature_column", "indicator_column", "numeric_column", "numpy_input_fn",
+    "pandas_input_fn",
+]
