@@ -328,8 +328,15 @@ class Estimator:
         self.global_step = int(state["global_step"])
 
 
+_MODES = {"train": "train", "evaluate": "eval", "predict": "infer"}
+
+
 def _batches(input_fn, what):
-    batches = input_fn() if callable(input_fn) else input_fn
+    if callable(input_fn):
+        batches = input_fn(_MODES[what]) if getattr(input_fn, "takes_mode", False) \
+            else input_fn()
+    else:
+        batches = input_fn
     try:
         return iter(batches)
     except TypeError:

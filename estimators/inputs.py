@@ -2,7 +2,9 @@
 
 An input function is a callable that returns an iterator of
 ``(features, labels)`` batches, ``features`` a dict of arrays keyed by
-feature name (as ``tf.estimator`` input functions return).
+feature name (as ``tf.estimator`` input functions return). Those made here
+also take the estimator's mode, so that "auto" shuffling and endless
+training input do the right thing in evaluation and prediction.
 """
 
 from __future__ import annotations
@@ -31,7 +33,11 @@ def _columns(x) -> dict:
 def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=True, seed=None):
     """An input function over in-memory data: ``x`` a dict of arrays (or a data
     frame), ``y`` the labels (or None, for prediction). ``num_epochs=None``
-    repeats forever (train with ``steps``)."""
+    repeats forever when training (train with ``steps``); evaluation and
+    prediction read it once. ``shuffle="auto"`` shuffles for training only.
+
+    The estimator calls the input function with its mode (``"train"``,
+    ``"eval"`` or ``"infer"``)."""
     features = _columns(x)
     if not features:
         raise ValueError("the input has no feature columns")
@@ -48,11 +54,17 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=True, seed=N
     if num_epochs is not None and int(num_epochs) < 1:
         raise ValueError(f"epochs must be a positive whole number or NULL, got {num_epochs}")
 
-    def input_fn():
+    if shuffle not in (True, False, "auto"):
+        raise ValueError(f"shuffle must be TRUE, FALSE or \"auto\", got {shuffle!r}")
+
+    def input_fn(mode="train"):
         rng = np.random.default_rng(seed)
+        training = mode == "train"
+        epochs = num_epochs if (training or num_epochs is not None) else 1
+        mix = training if shuffle == "auto" else shuffle
         epoch = 0
-        while num_epochs is None or epoch < int(num_epochs):
-            order = rng.permutation(n) if shuffle else np.arange(n)
+        while epochs is None or epoch < int(epochs):
+            order = rng.permutation(n) if mix else np.arange(n)
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
                 yield ({k: v[idx] for k, v in features.items()},
@@ -60,6 +72,7 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=True, seed=N
             epoch += 1
 
     input_fn.num_rows = n
+    input_fn.takes_mode = True
     return input_fn
 
 

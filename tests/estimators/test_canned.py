@@ -126,3 +126,16 @@ def test_bad_input_errors():
         model.train(est.numpy_input_fn(FEATURES, Y > 0), steps=0)
     with pytest.raises(ValueError, match="train\\(\\) needs labels"):
         model.train(est.numpy_input_fn(FEATURES))
+
+
+def test_endless_training_input_is_read_once_for_evaluation_in_order():
+    fn = est.numpy_input_fn(FEATURES, Y, batch_size=64, num_epochs=None, shuffle="auto")
+    model = est.LinearRegressor(COLUMNS)
+    model.train(fn, steps=5)
+    first_batch = next(iter(fn("train")))[1]
+    assert not np.array_equal(first_batch, Y[:64])  # shuffled while training
+    np.testing.assert_array_equal(np.sort(first_batch), np.sort(Y[np.isin(Y, first_batch)]))
+    pred = model.predict(fn)["predictions"]  # one ordered pass, not an endless one
+    assert pred.shape == (N, 1)
+    np.testing.assert_array_equal(
+        pred, model.predict(est.numpy_input_fn(FEATURES, shuffle=False))["predictions"])
