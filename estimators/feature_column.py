@@ -25,6 +25,14 @@ def _raw(features: dict, key: str, owner: str) -> np.ndarray:
     return np.asarray(features[key])
 
 
+def _first_row(features: dict, bad: np.ndarray) -> int:
+    """The first of the user's rows (counted from 1) where ``bad`` holds; a
+    batch from an input function knows its rows' numbers in the data."""
+    rows = features.get("__row_numbers__")
+    rows = np.arange(1, len(bad) + 1) if rows is None else np.asarray(rows)
+    return int(rows[bad].min())
+
+
 def _hash(values, buckets: int) -> np.ndarray:
     return np.array([zlib.crc32(str(v).encode("utf-8")) % buckets for v in values],
                     dtype=np.int64)
@@ -69,14 +77,15 @@ class NumericColumn:
         if raw.dtype.kind not in "biuf":
             raise TypeError(f"numeric_column({self.key!r}) got values of type {raw.dtype}; "
                             "give numbers (use a categorical column for text or factors)")
-        x = raw.astype(np.float32).reshape(len(raw), -1)
+        with np.errstate(invalid="ignore"):  # R's NA is a signalling NaN
+            x = raw.astype(np.float32).reshape(len(raw), -1)
         if x.shape[1] != self.width:
             raise ValueError(f"numeric_column({self.key!r}) expects {self.width} value(s) per "
                              f"row but got {x.shape[1]}")
         missing = np.isnan(x)
         if missing.any():
             if self.default_value is None:
-                row = int(np.flatnonzero(missing.any(axis=1))[0]) + 1
+                row = _first_row(features, missing.any(axis=1))
                 raise ValueError(f"numeric_column({self.key!r}) has missing values (NA), the "
                                  f"first in row {row}; remove them or give default_value")
             x[missing] = self.default_value
@@ -172,11 +181,10 @@ class IdentityColumn(CategoricalColumn):
         bad = ~((values >= 0) & (values < self.num_buckets) & (values == np.round(values)))
         if bad.any():
             if self.default_value is None:
-                row = int(np.flatnonzero(bad)[0])
                 raise ValueError(f"categorical_column_with_identity({self.key!r}): value "
-                                 f"{values[row]} in row {row + 1} is not an integer in "
-                                 f"[0, {self.num_buckets}); give default_value to map such "
-                                 "values")
+                                 f"{values[bad][0]} in row {_first_row(features, bad)} is not "
+                                 f"an integer in [0, {self.num_buckets}); give default_value "
+                                 "to map such values")
             values = np.where(bad, self.default_value, values)
         return values.astype(np.int64)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+ROW_NUMBERS = "__row_numbers__"  # a batch's rows in the input data, counted from 1
+
 
 def _columns(x) -> dict:
     """A dict of 1-d (or row-major n-d) numpy arrays from a dict or a DataFrame."""
@@ -67,8 +69,9 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=True, seed=N
             order = rng.permutation(n) if mix else np.arange(n)
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                yield ({k: v[idx] for k, v in features.items()},
-                       None if labels is None else labels[idx])
+                batch = {k: v[idx] for k, v in features.items()}
+                batch[ROW_NUMBERS] = idx + 1  # for error messages about the user's rows
+                yield batch, None if labels is None else labels[idx]
             epoch += 1
 
     input_fn.num_rows = n

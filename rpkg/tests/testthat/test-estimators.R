@@ -1,0 +1,110 @@
+# Canned estimators from R, checked against R's own lm() and glm() fits and
+# against metrics recomputed in R from the estimator's predictions.
+
+scaled_cars <- function() {
+  mt <- mtcars
+  mt$disp <- as.numeric(scale(mt$disp))
+  mt$wt <- as.numeric(scale(mt$wt))
+  mt
+}
+
+test_that("linear_regressor() converges to lm()'s fit", {
+  skip_if_no_python()
+  mt <- scaled_cars()
+  model <- linear_regressor(feature_columns(column_numeric("disp", "wt")),
+                            optimizer = optimizer_sgd(learning_rate = 0.1))
+  model %>% train(input_fn(mt, c(disp, wt), "mpg", batch_size = 32, num_epochs = NULL),
+                  steps = 1500)
+  pred <- predict(model, input_fn(mt, c(disp, wt)))$predictions
+  expect_equal(pred, unname(fitted(lm(mpg ~ disp + wt, mt))), tolerance = 1e-4)
+  metrics <- evaluate(model, input_fn(mt, c("disp", "wt"), "mpg"))
+  expect_equal(metrics$average_loss, mean((pred - mt$mpg)^2), tolerance = 1e-5)
+  expect_identical(metrics$global_step, 1500L)
+})
+
+test_that("linear_classifier() approaches glm()'s logistic fit", {
+  skip_if_no_python()
+  set.seed(42)
+  n <- 400
+  d <- data.frame(a = rnorm(n), b = rnorm(n))
+  d$y <- as.integer(d$a - 0.5 * d$b + rlogis(n) > 0)
+  model <- linear_classifier(feature_columns(column_numeric("a", "b")),
+                             optimizer = optimizer_sgd(learning_rate = 1))
+  model %>% train(input_fn(d, c(a, b), "y", batch_size = n, num_epochs = NULL), steps = 2000)
+  p <- predict(model, input_fn(d, c(a, b)))
+  expect_equal(p$probabilities[, 2], unname(fitted(glm(y ~ a + b, binomial, d))),
+               tolerance = 1e-3)
+  m <- evaluate(model, input_fn(d, c(a, b), "y"))
+  expect_equal(m$accuracy, mean(p$class_ids == d$y))
+  expect_equal(m$`label/mean`, mean(d$y))
+})
+
+test_that("classifiers take factor responses and categorical features", {
+  skip_if_no_python()
+  species <- column_categorical_with_vocabulary_list("Species",
+                                                     vocabulary_list = levels(iris$Species))
+  size <- column_bucketized(column_numeric("Sepal.Length"), boundaries = c(5, 6, 7))
+  cols <- feature_columns(column_numeric("Petal.Length", "Petal.Width"), species, size)
+  data <- transform(iris, big = ifelse(Sepal.Width > 3, "wide", "narrow"))
+  model <- linear_classifier(cols, label_vocabulary = c("narrow", "wide"), seed = 1)
+  model %>% train(input_fn(data, c(Petal.Length, Petal.Width, Species, Sepal.Length), "big",
+                           num_epochs = 30, batch_size = 16))
+  p <- predict(model, input_fn(data, c(Petal.Length, Petal.Width, Species, Sepal.Length)))
+  expect_setequal(unique(p$classes), c("narrow", "wide"))
+  acc <- evaluate(model, input_fn(data, c(Petal.Length, Petal.Width, Species, Sepal.Length),
+                                  "big"))$accuracy
+  expect_equal(acc, mean(p$classes == data$big))
+  expect_gt(acc, max(mean(data$big == "wide"), mean(data$big == "narrow")))
+
+  # three classes with a DNN over an embedding of a character column
+  iris2 <- transform(iris, petal = ifelse(Petal.Width > 1, "long", "short"),
+                     stringsAsFactors = FALSE)
+  emb <- column_embedding(column_categorical_with_hash_bucket("petal", hash_bucket_size = 5),
+                          dimension = 2)
+  dnn <- dnn_classifier(hidden_units = c(10, 10), n_classes = 3, seed = 2,
+                        label_vocabulary = levels(iris$Species),
+                        feature_columns = feature_columns(
+                          column_numeric("Petal.Length", "Petal.Width"), emb),
+                        optimizer = optimizer_adam(learning_rate = 0.05))
+  dnn %>% train(input_fn(iris2, c(Petal.Length, Petal.Width, petal), "Species",
+                         num_epochs = 60, batch_size = 32))
+  m <- evaluate(dnn, input_fn(iris2, c(Petal.Length, Petal.Width, petal), "Species"))
+  expect_gt(m$accuracy, 0.9)
+})
+
+test_that("a model_dir checkpoint lets a new estimator go on", {
+  skip_if_no_python()
+  dir <- tempfile("estimator")
+  mt <- scaled_cars()
+  cols <- feature_columns(column_numeric("disp", "wt"))
+  fn <- input_fn(mt, c(disp, wt), "mpg", batch_size = 8, num_epochs = NULL)
+  first <- dnn_regressor(c(4), cols, model_dir = dir, seed = 3)
+  first %>% train(fn, steps = 30)
+  again <- dnn_regressor(c(4), cols, model_dir = dir, seed = 3)
+  expect_identical(again$global_step, 30L)
+  expect_identical(predict(again, input_fn(mt, c(disp, wt))),
+                   predict(first, input_fn(mt, c(disp, wt))))
+  again %>% train(fn, steps = 5)
+  expect_identical(dnn_regressor(c(4), cols, model_dir = dir)$global_step, 35L)
+  expect_error(dnn_regressor(c(8), cols, model_dir = dir), "different estimator",
+               class = "tensorbridge_error")
+  unlink(dir, recursive = TRUE)
+})
+
+test_that("estimator mistakes get R errors that say what to do", {
+  skip_if_no_python()
+  cat_col <- column_categorical_with_identity("cyl", num_buckets = 10)
+  expect_error(dnn_regressor(c(4), feature_columns(cat_col)),
+               "wrap the categorical column 'cyl' in indicator_column", class = "tensorbridge_error")
+  expect_error(input_fn(mtcars, c(disp, nope), "mpg"), "no column 'nope'",
+               class = "tensorbridge_error")
+  model <- linear_regressor(feature_columns(column_numeric("disp")))
+  expect_error(predict(model, input_fn(mtcars, "disp")), "call train\\(\\) first",
+               class = "tensorbridge_error")
+  expect_error(train(model, input_fn(mtcars, "disp", "mpg"), steps = 0),
+               "steps must be a positive", class = "tensorbridge_error")
+  bad <- mtcars
+  bad$disp[3] <- NA
+  expect_error(train(model, input_fn(bad, "disp", "mpg")), "missing values \\(NA\\), the first in row 3",
+               class = "tensorbridge_error")
+})
