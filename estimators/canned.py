@@ -393,12 +393,11 @@ class DNNClassifier(Estimator):
                          dnn_optimizer=optimizer, model_dir=model_dir, seed=seed)
 
 
-class DNNLinearCombinedRegressor(Estimator):
-    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer=None,
-                 dnn_feature_columns=None, dnn_optimizer=None, dnn_hidden_units=None,
-                 dnn_activation_fn="relu", dnn_dropout=None, label_dimension=1, seed=None):
-        super().__init__(_Head(label_dimension=int(label_dimension)),
-                         linear_feature_columns=linear_feature_columns,
+class _WideAndDeep(Estimator):
+    def __init__(self, head, model_dir, linear_feature_columns, linear_optimizer,
+                 dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
+                 dnn_dropout, seed):
+        super().__init__(head, linear_feature_columns=linear_feature_columns,
                          dnn_feature_columns=dnn_feature_columns,
                          dnn_hidden_units=dnn_hidden_units or (),
                          dnn_activation_fn=dnn_activation_fn, dnn_dropout=dnn_dropout,
@@ -406,16 +405,21 @@ class DNNLinearCombinedRegressor(Estimator):
                          model_dir=model_dir, seed=seed)
 
 
-class DNNLinearCombinedClassifier(Estimator):
+class DNNLinearCombinedRegressor(_WideAndDeep):
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer=None,
+                 dnn_feature_columns=None, dnn_optimizer=None, dnn_hidden_units=None,
+                 dnn_activation_fn="relu", dnn_dropout=None, label_dimension=1, seed=None):
+        super().__init__(_Head(label_dimension=int(label_dimension)), model_dir,
+                         linear_feature_columns, linear_optimizer, dnn_feature_columns,
+                         dnn_optimizer, dnn_hidden_units, dnn_activation_fn, dnn_dropout, seed)
+
+
+class DNNLinearCombinedClassifier(_WideAndDeep):
     def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer=None,
                  dnn_feature_columns=None, dnn_optimizer=None, dnn_hidden_units=None,
                  dnn_activation_fn="relu", dnn_dropout=None, n_classes=2,
                  label_vocabulary=None, seed=None):
-        super().__init__(_Head(_n_classes(n_classes, label_vocabulary),
-                               label_vocabulary=label_vocabulary),
-                         linear_feature_columns=linear_feature_columns,
-                         dnn_feature_columns=dnn_feature_columns,
-                         dnn_hidden_units=dnn_hidden_units or (),
-                         dnn_activation_fn=dnn_activation_fn, dnn_dropout=dnn_dropout,
-                         linear_optimizer=linear_optimizer, dnn_optimizer=dnn_optimizer,
-                         model_dir=model_dir, seed=seed)
+        head = _Head(_n_classes(n_classes, label_vocabulary), label_vocabulary=label_vocabulary)
+        super().__init__(head, model_dir, linear_feature_columns, linear_optimizer,
+                         dnn_feature_columns, dnn_optimizer, dnn_hidden_units,
+                         dnn_activation_fn, dnn_dropout, seed)

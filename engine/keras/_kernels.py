@@ -16,7 +16,7 @@ FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
 
 
 def activate_(xp, y, act):
-    """Apply a fused activation to ``y`` in place."""
+    """Apply activation ``act`` to ``y`` in place; returns ``y``."""
     if act == "relu":
         xp.maximum(y, 0, out=y)
     elif act == "sigmoid":
@@ -27,6 +27,11 @@ def activate_(xp, y, act):
         y += 0.5
     elif act == "tanh":
         xp.tanh(y, out=y)
+    elif act == "hard_sigmoid":
+        y *= 1.0 / 6.0
+        y += 0.5
+        xp.clip(y, 0.0, 1.0, out=y)
+    return y
 
 
 def activation_grad(xp, g, y, act):
@@ -61,18 +66,26 @@ class DenseAct(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y = ctx.y
-        gz = activation_grad(ctx.xp, g.reshape(y.shape), y, ctx.act)
-        needs = ctx.needs
-        gx = None
-        if needs[0]:
-            gx = gz @ ctx.w.T
-            if len(ctx.xshape) != 2:
-                gx = gx.reshape(ctx.xshape)
-        gw = ctx.x2.T @ gz if needs[1] else None
-        if len(needs) == 3:
-            return gx, gw, (gz.sum(axis=0) if needs[2] else None)
-        return gx, gw
+        gz = pre_activation_grad(ctx, g)
+        gx = gz @ ctx.w.T if ctx.needs[0] else None
+        if gx is not None and len(ctx.xshape) != 2:
+            gx = gx.reshape(ctx.xshape)
+        return with_weight_grads(ctx, gx, ctx.x2, gz)
+
+
+def pre_activation_grad(ctx, g):
+    """The gradient before the fused activation saved in ``ctx`` (``y``, ``act``)."""
+    return activation_grad(ctx.xp, g.reshape(ctx.y.shape), ctx.y, ctx.act)
+
+
+def with_weight_grads(ctx, gx, x2, gz):
+    """``(gx, dW, db)`` (or ``(gx, dW)`` without a bias) for ``y = x2 @ W + b``
+    with pre-activation gradient ``gz``, each only if ``ctx.needs`` it."""
+    needs = ctx.needs
+    gw = x2.T @ gz if needs[1] else None
+    if len(needs) == 3:
+        return gx, gw, (gz.sum(axis=0) if needs[2] else None)
+    return gx, gw
 
 
 def dense(x, kernel, bias, activation):

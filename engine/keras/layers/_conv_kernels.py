@@ -11,7 +11,7 @@
 
 from ...autograd import Function
 from ...ops import _backend_of
-from .._kernels import activate_, activation_grad
+from .._kernels import activate_, pre_activation_grad, with_weight_grads
 
 
 def _pad4(xp, x, pt, pb, pl, pr):
@@ -69,11 +69,9 @@ class ConvAct(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y = ctx.y
-        gz = activation_grad(ctx.xp, g.reshape(y.shape), y, ctx.act)
-        needs = ctx.needs
+        gz = pre_activation_grad(ctx, g)
         gx = None
-        if needs[0]:
+        if ctx.needs[0]:
             kh, kw, sh, sw, dh, dw, pt, pb, pl, pr, oh, ow = ctx.geo
             n, hp, wp, c = ctx.xpshape
             if kh == 1 and kw == 1 and sh == 1 and sw == 1:
@@ -83,10 +81,7 @@ class ConvAct(Function):
                                                        dh, dw, oh, ow)
             if pt or pb or pl or pr:
                 gx = gx[:, pt:hp - pb, pl:wp - pr, :]
-        gw = ctx.cols.T @ gz if needs[1] else None
-        if len(needs) == 3:
-            return gx, gw, (gz.sum(axis=0) if needs[2] else None)
-        return gx, gw
+        return with_weight_grads(ctx, gx, ctx.cols, gz)
 
 
 def geometry(h, w, kernel, strides, dilation, padding):

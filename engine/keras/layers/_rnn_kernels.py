@@ -19,6 +19,7 @@ final h (and c for LSTM); the layer slices what it returns.
 """
 
 from ...autograd import Function
+from .._kernels import activate_
 
 # activations with an in-place forward and a derivative computable from the output
 FUSED = ("tanh", "sigmoid", "relu", "linear", "hard_sigmoid")
@@ -51,24 +52,6 @@ def _masked_step_grad(dh, gy_t, mt, zero_out):
         dh += gy_t
         dnew = dh * mt
     return dh, dnew, dh * (1 - mt)
-
-
-def act_(xp, name, z):
-    """Apply activation ``name`` to ``z`` in place; returns z."""
-    if name == "tanh":
-        xp.tanh(z, out=z)
-    elif name == "sigmoid":
-        z *= 0.5
-        xp.tanh(z, out=z)
-        z *= 0.5
-        z += 0.5
-    elif name == "relu":
-        xp.maximum(z, 0, out=z)
-    elif name == "hard_sigmoid":
-        z *= 1.0 / 6.0
-        z += 0.5
-        xp.clip(z, 0.0, 1.0, out=z)
-    return z
 
 
 def dact(xp, name, y):
@@ -115,7 +98,7 @@ class SimpleRNNOp(Function):
             z = ys[t]
             xp.matmul(hp if rmask is None else hp * rmask, u, out=z)
             z += xw[:, t]
-            act_(xp, act, z)
+            activate_(xp, z, act)
             if m is None:
                 hs[t + 1] = z
             else:
@@ -185,18 +168,18 @@ class LSTMOp(Function):
             xp.matmul(hp if rmask is None else hp * rmask, u, out=gt)
             gt += xw[:, t]
             if ract == act:
-                act_(xp, ract, gt)
+                activate_(xp, gt, ract)
             else:
                 cpre = gt[:, s2].copy()
-                act_(xp, ract, gt)
-                gt[:, s2] = act_(xp, act, cpre)
+                activate_(xp, gt, ract)
+                gt[:, s2] = activate_(xp, cpre, act)
             c = cs[t + 1]
             xp.multiply(gt[:, units:2 * units], cp, out=c)
             xp.multiply(gt[:, :units], gt[:, s2], out=tmp)
             c += tmp
             tc = tcs[t]
             tc[...] = c
-            act_(xp, act, tc)
+            activate_(xp, tc, act)
             h = hs[t + 1] if m is None else hn[t]
             xp.multiply(gt[:, s3], tc, out=h)
             if m is not None:
@@ -287,12 +270,12 @@ class GRUOp(Function):
             hu += brec
             zrt = zr[t]
             xp.add(xw[:, t, s01], hu[:, s01], out=zrt)
-            act_(xp, ract, zrt)
+            activate_(xp, zrt, ract)
             hh[t] = hu[:, s2]
             c = cand[t]
             xp.multiply(zrt[:, units:], hu[:, s2], out=c)
             c += xw[:, t, s2]
-            act_(xp, act, c)
+            activate_(xp, c, act)
             h = hs[t + 1] if m is None else hn[t]
             xp.subtract(hp, c, out=h)  # h = c + z * (h_prev - c)
             h *= zrt[:, :units]
