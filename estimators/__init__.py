@@ -3,6 +3,7 @@ wide-and-deep models over feature columns, fed by input functions, with
 checkpoints in a model directory."""
 
 from . import feature_column
+from .boosted_trees import BoostedTreesClassifier, BoostedTreesRegressor
 from .canned import (
     DNNClassifier,
     DNNLinearCombinedClassifier,
@@ -25,6 +26,7 @@ from .feature_column import (
 from .inputs import numpy_input_fn, pandas_input_fn
 
 __all__ = [
+    "BoostedTreesClassifier", "BoostedTreesRegressor",
     "DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "DNNRegressor", "Estimator", "LinearClassifier", "LinearRegressor", "bucketized_column",
     "categorical_column_with_hash_bucket", "categorical_column_with_identity",

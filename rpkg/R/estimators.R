@@ -333,6 +333,67 @@ dnn_linear_combined_classifier <- function(model_dir = NULL, linear_feature_colu
 
 tb_vocabulary <- function(v) if (is.null(v)) NULL else as.list(as.character(v))
 
+#' Boosted trees estimators
+#'
+#' Gradient-boosted decision trees, as in tfestimators: trees grow one layer
+#' at a time from the loss's gradients and hessians summed over
+#' `n_batches_per_layer` batches; a leaf splits where the gain
+#' \eqn{\frac{1}{2}[G_L^2/(H_L+\lambda) + G_R^2/(H_R+\lambda) - G^2/(H+\lambda)] -
+#' \gamma}{1/2 [GL^2/(HL + l2) + GR^2/(HR + l2) - G^2/(H + l2)] - tree_complexity}
+#' is largest and positive, and takes a Newton step scaled by
+#' `learning_rate`. The feature columns must be bucketized
+#' ([column_bucketized()]) or indicator ([column_indicator()]) columns.
+#'
+#' @inheritParams estimators
+#' @param n_batches_per_layer Batches whose statistics grow one layer.
+#' @param n_trees Number of trees; training stops when they are grown.
+#' @param max_depth Depth of each tree.
+#' @param learning_rate Shrinkage of each tree's leaf values.
+#' @param l1_regularization,l2_regularization Penalties on the leaf values.
+#' @param tree_complexity Gain a split must exceed.
+#' @param min_node_weight Smallest mean hessian a split may leave on a side.
+#' @return An estimator, to use with [train()], [evaluate()] and `predict()`.
+#' @examples
+#' if (tb_available()) {
+#'   cols <- feature_columns(
+#'     column_bucketized(column_numeric("disp"), boundaries = c(100, 200, 300, 400)),
+#'     column_bucketized(column_numeric("wt"), boundaries = 2:5))
+#'   model <- boosted_trees_regressor(cols, n_batches_per_layer = 1, n_trees = 20,
+#'                                    max_depth = 2)
+#'   model %>% train(input_fn(mtcars, c(disp, wt), "mpg", batch_size = 32, num_epochs = 40))
+#'   evaluate(model, input_fn(mtcars, c(disp, wt), "mpg"))$average_loss
+#' }
+#' @name boosted_trees_estimators
+#' @export
+boosted_trees_regressor <- function(feature_columns, n_batches_per_layer, model_dir = NULL,
+                                    label_dimension = 1L, n_trees = 100L, max_depth = 6L,
+                                    learning_rate = 0.1, l1_regularization = 0,
+                                    l2_regularization = 0, tree_complexity = 0,
+                                    min_node_weight = 0) {
+  tb_call("estimators.boosted_trees.BoostedTreesRegressor", feature_columns,
+          as.integer(n_batches_per_layer), model_dir = tb_path(model_dir),
+          label_dimension = as.integer(label_dimension), n_trees = as.integer(n_trees),
+          max_depth = as.integer(max_depth), learning_rate = learning_rate,
+          l1_regularization = l1_regularization, l2_regularization = l2_regularization,
+          tree_complexity = tree_complexity, min_node_weight = min_node_weight)
+}
+
+#' @rdname boosted_trees_estimators
+#' @export
+boosted_trees_classifier <- function(feature_columns, n_batches_per_layer, model_dir = NULL,
+                                     n_classes = 2L, label_vocabulary = NULL, n_trees = 100L,
+                                     max_depth = 6L, learning_rate = 0.1,
+                                     l1_regularization = 0, l2_regularization = 0,
+                                     tree_complexity = 0, min_node_weight = 0) {
+  tb_call("estimators.boosted_trees.BoostedTreesClassifier", feature_columns,
+          as.integer(n_batches_per_layer), model_dir = tb_path(model_dir),
+          n_classes = as.integer(n_classes), label_vocabulary = tb_vocabulary(label_vocabulary),
+          n_trees = as.integer(n_trees), max_depth = as.integer(max_depth),
+          learning_rate = learning_rate, l1_regularization = l1_regularization,
+          l2_regularization = l2_regularization, tree_complexity = tree_complexity,
+          min_node_weight = min_node_weight)
+}
+
 #' Train, evaluate and predict with an estimator
 #'
 #' @param object An estimator.
@@ -359,6 +420,29 @@ tb_vocabulary <- function(v) if (is.null(v)) NULL else as.list(as.character(v))
 #' }
 #' @export
 train <- function(object, ...) UseMethod("train")
+
+#' @rdname train
+#' @export
+train.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
+                                                                     steps = NULL,
+                                                                     max_steps = NULL, ...) {
+  train.tensorbridge.estimators.canned.Estimator(object, input_fn, steps, max_steps)
+}
+
+#' @rdname train
+#' @export
+evaluate.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
+                                                                        steps = NULL, ...) {
+  evaluate.tensorbridge.estimators.canned.Estimator(object, input_fn, steps)
+}
+
+#' @rdname train
+#' @export
+predict.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
+                                                                       predict_keys = NULL,
+                                                                       ...) {
+  predict.tensorbridge.estimators.canned.Estimator(object, input_fn, predict_keys)
+}
 
 #' @rdname train
 #' @export
@@ -390,6 +474,13 @@ predict.tensorbridge.estimators.canned.Estimator <- function(object, input_fn,
     frame[[name]] <- value
   }
   frame
+}
+
+#' @export
+format.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(x, ...) {
+  paste0("<", sub(".*[.]", "", class(x)[[1]]), ": ", length(tb_getattr(x, "trees")),
+         " of ", tb_getattr(x, "n_trees"), " trees grown, global step ",
+         tb_getattr(x, "global_step"), ">")
 }
 
 #' @export

@@ -108,3 +108,35 @@ test_that("estimator mistakes get R errors that say what to do", {
   expect_error(train(model, input_fn(bad, "disp", "mpg")), "missing values \\(NA\\), the first in row 3",
                class = "tensorbridge_error")
 })
+
+test_that("boosted trees from R: a one-split tree holds the two groups' means", {
+  skip_if_no_python()
+  cols <- feature_columns(
+    column_bucketized(column_numeric("wt"), boundaries = c(2.5, 3, 3.5, 4)),
+    column_bucketized(column_numeric("disp"), boundaries = c(150, 250, 350)))
+  model <- boosted_trees_regressor(cols, n_batches_per_layer = 1, n_trees = 1, max_depth = 1,
+                                   learning_rate = 1)
+  model %>% train(input_fn(mtcars, c(wt, disp), "mpg", batch_size = 32, shuffle = FALSE))
+  pred <- predict(model, input_fn(mtcars, c(wt, disp)))$predictions
+  # brute force over both features' cut points: the least-squares split
+  cuts <- list(wt = c(2.5, 3, 3.5, 4), disp = c(150, 250, 350))
+  sse <- unlist(lapply(names(cuts), function(f) sapply(cuts[[f]], function(b) {
+    left <- mtcars[[f]] < b
+    sum((mtcars$mpg[left] - mean(mtcars$mpg[left]))^2) +
+      sum((mtcars$mpg[!left] - mean(mtcars$mpg[!left]))^2)
+  })))
+  best <- which.min(sse)
+  f <- rep(names(cuts), lengths(cuts))[best]
+  left <- mtcars[[f]] < unlist(cuts)[best]
+  expect_equal(pred, ifelse(left, mean(mtcars$mpg[left]), mean(mtcars$mpg[!left])),
+               tolerance = 1e-5)
+
+  more <- boosted_trees_classifier(cols, n_batches_per_layer = 1, n_trees = 10, max_depth = 2,
+                                   label_vocabulary = c("auto", "manual"), learning_rate = 0.5)
+  cars <- transform(mtcars, gears = ifelse(am == 1, "manual", "auto"))
+  more %>% train(input_fn(cars, c(wt, disp), "gears", batch_size = 32, num_epochs = 30))
+  expect_match(format(more), "10 of 10 trees grown")
+  expect_gt(evaluate(more, input_fn(cars, c(wt, disp), "gears"))$accuracy, 0.8)
+  expect_error(boosted_trees_regressor(feature_columns(column_numeric("wt")), 1),
+               "column_bucketized", class = "tensorbridge_error")
+})
