@@ -12,7 +12,9 @@ from .canned import (
     Estimator,
     LinearClassifier,
     LinearRegressor,
+    LinearSVM,
 )
+from .clustering import KMeans
 from .feature_column import (
     bucketized_column,
     categorical_column_with_hash_bucket,
@@ -26,7 +28,7 @@ from .feature_column import (
 from .inputs import numpy_input_fn, pandas_input_fn
 
 __all__ = [
-    "BoostedTreesClassifier", "BoostedTreesRegressor",
+    "BoostedTreesClassifier", "BoostedTreesRegressor", "KMeans", "LinearSVM",
     "DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "DNNRegressor", "Estimator", "LinearClassifier", "LinearRegressor", "bucketized_column",
     "categorical_column_with_hash_bucket", "categorical_column_with_identity",

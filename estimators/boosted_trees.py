@@ -26,6 +26,7 @@ import os
 import numpy as np
 
 from . import feature_column as fc
+from .base import BaseEstimator
 from .canned import _batches, _Head, _n_classes
 
 STATE = "boosted_trees.json"
@@ -63,7 +64,7 @@ class _Features:
         return np.concatenate(parts, axis=1)
 
 
-class BoostedTrees:
+class BoostedTrees(BaseEstimator):
     """The common part of the boosted trees regressor and classifier."""
 
     def __init__(self, head, feature_columns, n_batches_per_layer, model_dir=None, n_trees=100,

@@ -23,6 +23,7 @@ from tensorbridge import engine
 from tensorbridge.engine import keras
 
 from . import feature_column as fc
+from .base import BaseEstimator
 
 CHECKPOINT = "checkpoint.keras"
 STATE = "estimator.json"
@@ -142,14 +143,16 @@ def _auc(y, score):
                  / (len(pos) * len(neg)))
 
 
-class Estimator:
+class Estimator(BaseEstimator):
     """The common part of the canned estimators: build, train, evaluate,
     predict, checkpoint."""
 
     def __init__(self, head, linear_feature_columns=(), dnn_feature_columns=(),
                  dnn_hidden_units=(), dnn_activation_fn="relu", dnn_dropout=None,
-                 linear_optimizer=None, dnn_optimizer=None, model_dir=None, seed=None):
+                 linear_optimizer=None, dnn_optimizer=None, model_dir=None, seed=None,
+                 linear_regularizer=None):
         self.head = head
+        self.linear_regularizer = linear_regularizer
         self.linear_columns = list(linear_feature_columns or [])
         self.dnn_columns = list(dnn_feature_columns or [])
         self._check_columns()
@@ -203,6 +206,7 @@ class Estimator:
             x = keras.Input((inputs[k].shape[1],), name="linear_features")
             model_inputs.append(x)
             logits.append(layers.Dense(self.head.units, kernel_initializer="zeros",
+                                       kernel_regularizer=self.linear_regularizer,
                                        name="linear_logits")(x))
             k += 1
         if self.dnn_columns:
@@ -391,6 +395,49 @@ class DNNClassifier(Estimator):
                          dnn_feature_columns=feature_columns, dnn_hidden_units=hidden_units,
                          dnn_activation_fn=activation_fn, dnn_dropout=dropout,
                          dnn_optimizer=optimizer, model_dir=model_dir, seed=seed)
+
+
+class _HingeHead(_Head):
+    """A linear SVM's head: labels 0/1 (or a two-entry vocabulary), the hinge
+    loss on labels -1/+1, class 1 where the logit is positive."""
+
+    def __init__(self, label_vocabulary=None):
+        super().__init__(2, label_vocabulary=label_vocabulary)
+
+    @property
+    def loss(self):
+        return "hinge"
+
+    def predictions(self, logits):
+        class_ids = (logits[:, 0] > 0).astype(np.int64)
+        names = self.label_vocabulary or ["0", "1"]
+        return {"logits": logits, "class_ids": class_ids,
+                "classes": np.array([names[i] for i in class_ids], dtype=object)}
+
+    def metrics(self, labels, logits):
+        y = labels.astype(np.int64).ravel()
+        hinge = float(np.mean(np.maximum(0.0, 1.0 - (2 * y - 1) * logits[:, 0])))
+        ids = self.predictions(logits)["class_ids"]
+        return {"loss": hinge, "average_loss": hinge, "accuracy": float(np.mean(ids == y))}
+
+
+class LinearSVM(Estimator):
+    """A linear support vector machine: minimises the mean hinge loss plus
+    ``l1_regularization * sum(|w|) + l2_regularization * sum(w^2)`` over the
+    weights ``w`` (not the bias), as TensorFlow's SVM estimator."""
+
+    def __init__(self, feature_columns, model_dir=None, l1_regularization=0.0,
+                 l2_regularization=0.0, label_vocabulary=None, optimizer=None, seed=None):
+        if label_vocabulary is not None and len(label_vocabulary) != 2:
+            raise ValueError("a linear SVM separates two classes; label_vocabulary must have 2 "
+                             f"entries, got {len(label_vocabulary)}")
+        regularizer = None
+        if l1_regularization or l2_regularization:
+            regularizer = keras.regularizers.L1L2(l1=float(l1_regularization),
+                                                  l2=float(l2_regularization))
+        super().__init__(_HingeHead(label_vocabulary), linear_feature_columns=feature_columns,
+                         linear_optimizer=optimizer, model_dir=model_dir, seed=seed,
+                         linear_regularizer=regularizer)
 
 
 class _WideAndDeep(Estimator):

@@ -394,6 +394,81 @@ boosted_trees_classifier <- function(feature_columns, n_batches_per_layer, model
           min_node_weight = min_node_weight)
 }
 
+#' Linear support vector machine
+#'
+#' A two-class linear SVM: it minimises the mean hinge loss plus
+#' `l1_regularization * sum(abs(w)) + l2_regularization * sum(w^2)` over the
+#' weights (not the bias). `predict()` gives `logits` (the signed score),
+#' `class_ids` and `classes`.
+#'
+#' @inheritParams estimators
+#' @param l1_regularization,l2_regularization Penalties on the weights.
+#' @param label_vocabulary The two class labels when they are text or a
+#'   factor (otherwise 0 and 1).
+#' @return An estimator, to use with [train()], [evaluate()] and `predict()`.
+#' @examples
+#' if (tb_available()) {
+#'   data <- transform(iris, setosa = as.integer(Species == "setosa"))
+#'   svm <- svm_classifier(feature_columns(column_numeric("Petal.Length")),
+#'                         l2_regularization = 0.01)
+#'   svm %>% train(input_fn(data, "Petal.Length", "setosa", num_epochs = 50))
+#'   evaluate(svm, input_fn(data, "Petal.Length", "setosa"))$accuracy
+#' }
+#' @export
+svm_classifier <- function(feature_columns, model_dir = NULL, l1_regularization = 0,
+                           l2_regularization = 0, label_vocabulary = NULL, optimizer = NULL,
+                           seed = NULL) {
+  tb_estimator("LinearSVM", list(
+    feature_columns = feature_columns, model_dir = tb_path(model_dir),
+    l1_regularization = l1_regularization, l2_regularization = l2_regularization,
+    label_vocabulary = tb_vocabulary(label_vocabulary), optimizer = optimizer,
+    seed = as_nullable_integer(seed)))
+}
+
+#' k-means clustering
+#'
+#' Each training step reads one batch: the first picks the initial centres;
+#' with `use_mini_batch = TRUE` a step moves each centre towards the mean of
+#' the batch rows nearest to it, by their share of all rows it has seen;
+#' with `use_mini_batch = FALSE` a step is one iteration of Lloyd's
+#' algorithm over its batch (give all rows as one batch). `predict()` gives
+#' `cluster_index` (from 0) and `all_distances`; `evaluate()` the score, the
+#' summed distance of rows to their nearest centre.
+#'
+#' @param num_clusters Number of clusters.
+#' @param feature_columns Columns to cluster on; `NULL`: every numeric
+#'   feature of the input.
+#' @param model_dir Directory for checkpoints, or `NULL`.
+#' @param initial_clusters `"random"` rows of the first batch,
+#'   `"kmeans_plus_plus"`, or a matrix with one centre per row.
+#' @param distance_metric `"squared_euclidean"` or `"cosine"`.
+#' @param use_mini_batch See above.
+#' @param seed Seed for the initial centres.
+#' @param object A k-means estimator.
+#' @return `kmeans_estimator()`: an estimator; `cluster_centers()`: a matrix
+#'   with one centre per row.
+#' @examples
+#' if (tb_available()) {
+#'   km <- kmeans_estimator(3, initial_clusters = "kmeans_plus_plus", seed = 1)
+#'   km %>% train(input_fn(iris, c(Petal.Length, Petal.Width), batch_size = 50,
+#'                         num_epochs = 10))
+#'   cluster_centers(km)
+#' }
+#' @export
+kmeans_estimator <- function(num_clusters, feature_columns = NULL, model_dir = NULL,
+                             initial_clusters = "random",
+                             distance_metric = "squared_euclidean", use_mini_batch = TRUE,
+                             seed = 0L) {
+  tb_call("estimators.clustering.KMeans", as.integer(num_clusters),
+          model_dir = tb_path(model_dir), initial_clusters = initial_clusters,
+          distance_metric = distance_metric, random_seed = as.integer(seed),
+          use_mini_batch = use_mini_batch, feature_columns = feature_columns)
+}
+
+#' @rdname kmeans_estimator
+#' @export
+cluster_centers <- function(object) tb_method(object, "cluster_centers")
+
 #' Train, evaluate and predict with an estimator
 #'
 #' @param object An estimator.
@@ -423,31 +498,8 @@ train <- function(object, ...) UseMethod("train")
 
 #' @rdname train
 #' @export
-train.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
-                                                                     steps = NULL,
-                                                                     max_steps = NULL, ...) {
-  train.tensorbridge.estimators.canned.Estimator(object, input_fn, steps, max_steps)
-}
-
-#' @rdname train
-#' @export
-evaluate.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
-                                                                        steps = NULL, ...) {
-  evaluate.tensorbridge.estimators.canned.Estimator(object, input_fn, steps)
-}
-
-#' @rdname train
-#' @export
-predict.tensorbridge.estimators.boosted_trees.BoostedTrees <- function(object, input_fn,
-                                                                       predict_keys = NULL,
-                                                                       ...) {
-  predict.tensorbridge.estimators.canned.Estimator(object, input_fn, predict_keys)
-}
-
-#' @rdname train
-#' @export
-train.tensorbridge.estimators.canned.Estimator <- function(object, input_fn, steps = NULL,
-                                                           max_steps = NULL, ...) {
+train.tensorbridge.estimators.base.BaseEstimator <- function(object, input_fn, steps = NULL,
+                                                             max_steps = NULL, ...) {
   tb_method(object, "train", input_fn, steps = as_nullable_integer(steps),
             max_steps = as_nullable_integer(max_steps))
   invisible(object)
@@ -455,15 +507,15 @@ train.tensorbridge.estimators.canned.Estimator <- function(object, input_fn, ste
 
 #' @rdname train
 #' @export
-evaluate.tensorbridge.estimators.canned.Estimator <- function(object, input_fn, steps = NULL,
-                                                              ...) {
+evaluate.tensorbridge.estimators.base.BaseEstimator <- function(object, input_fn,
+                                                                steps = NULL, ...) {
   tb_method(object, "evaluate", input_fn, steps = as_nullable_integer(steps))
 }
 
 #' @rdname train
 #' @export
-predict.tensorbridge.estimators.canned.Estimator <- function(object, input_fn,
-                                                             predict_keys = NULL, ...) {
+predict.tensorbridge.estimators.base.BaseEstimator <- function(object, input_fn,
+                                                               predict_keys = NULL, ...) {
   keys <- if (is.null(predict_keys)) NULL else as.list(as.character(predict_keys))
   out <- tb_method(object, "predict", input_fn, predict_keys = keys)
   rows <- NROW(out[[1]])

@@ -140,3 +140,30 @@ test_that("boosted trees from R: a one-split tree holds the two groups' means", 
   expect_error(boosted_trees_regressor(feature_columns(column_numeric("wt")), 1),
                "column_bucketized", class = "tensorbridge_error")
 })
+
+test_that("kmeans_estimator() without mini-batches is R's kmeans() with Lloyd's algorithm", {
+  skip_if_no_python()
+  x <- as.matrix(iris[, 1:4])
+  init <- x[c(1, 51, 101), ] + 0.05
+  km <- kmeans_estimator(3, initial_clusters = init, use_mini_batch = FALSE)
+  km %>% train(input_fn(iris[, 1:4], batch_size = 150, num_epochs = NULL, shuffle = FALSE),
+               steps = 10)
+  ref <- suppressWarnings(kmeans(x, centers = init, algorithm = "Lloyd", iter.max = 10))
+  expect_equal(cluster_centers(km), unname(ref$centers), tolerance = 1e-10)
+  p <- predict(km, input_fn(iris[, 1:4]))
+  expect_equal(p$cluster_index + 1L, unname(ref$cluster))
+  expect_equal(evaluate(km, input_fn(iris[, 1:4]))$score, ref$tot.withinss, tolerance = 1e-8)
+})
+
+test_that("svm_classifier() separates what a margin separates", {
+  skip_if_no_python()
+  data <- transform(iris, setosa = ifelse(Species == "setosa", "yes", "no"))
+  svm <- svm_classifier(feature_columns(column_numeric("Petal.Length", "Petal.Width")),
+                        l2_regularization = 0.001, label_vocabulary = c("no", "yes"),
+                        optimizer = optimizer_sgd(learning_rate = 0.1))
+  svm %>% train(input_fn(data, c(Petal.Length, Petal.Width), "setosa", num_epochs = 100))
+  p <- predict(svm, input_fn(data, c(Petal.Length, Petal.Width)))
+  expect_identical(p$classes, data$setosa)
+  expect_identical(evaluate(svm, input_fn(data, c(Petal.Length, Petal.Width), "setosa"))$accuracy,
+                   1)
+})
