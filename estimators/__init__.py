@@ -25,10 +25,12 @@ from .feature_column import (
     indicator_column,
     numeric_column,
 )
+from .forest import RandomForestClassifier, RandomForestRegressor
 from .inputs import numpy_input_fn, pandas_input_fn
 
 __all__ = [
     "BoostedTreesClassifier", "BoostedTreesRegressor", "KMeans", "LinearSVM",
+    "RandomForestClassifier", "RandomForestRegressor",
     "DNNClassifier", "DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor",
     "DNNRegressor", "Estimator", "LinearClassifier", "LinearRegressor", "bucketized_column",
     "categorical_column_with_hash_bucket", "categorical_column_with_identity",

@@ -469,6 +469,59 @@ kmeans_estimator <- function(num_clusters, feature_columns = NULL, model_dir = N
 #' @export
 cluster_centers <- function(object) tb_method(object, "cluster_centers")
 
+#' Random forests
+#'
+#' Breiman's random forest: `n_trees` CART trees, each grown on a bootstrap
+#' sample of the rows, each split chosen among a random subset of the
+#' features (Gini impurity for classes, squared error for values).
+#' `train()` reads the input function once to its end and grows the forest
+#' on those rows; `predict()` averages the trees (class probabilities, or
+#' means).
+#'
+#' @inheritParams estimators
+#' @param n_trees Number of trees.
+#' @param max_depth Depth limit of the trees (`NULL`: grow until pure or
+#'   `min_samples_leaf`).
+#' @param min_samples_leaf Fewest rows a leaf may have.
+#' @param max_features Features to choose each split from: `"auto"` (the
+#'   square root of their number for classifiers, a third for regressors),
+#'   `"sqrt"`, `"all"`, a fraction or a count.
+#' @param bootstrap Sample rows with replacement for each tree.
+#' @return An estimator, to use with [train()], [evaluate()] and `predict()`.
+#' @examples
+#' if (tb_available()) {
+#'   forest <- random_forest_classifier(
+#'     feature_columns(column_numeric("Petal.Length", "Petal.Width")), n_classes = 3,
+#'     label_vocabulary = levels(iris$Species), n_trees = 20, seed = 1)
+#'   forest %>% train(input_fn(iris, c(Petal.Length, Petal.Width), "Species"))
+#'   evaluate(forest, input_fn(iris, c(Petal.Length, Petal.Width), "Species"))$accuracy
+#' }
+#' @name random_forest_estimators
+#' @export
+random_forest_classifier <- function(feature_columns, model_dir = NULL, n_classes = 2L,
+                                     label_vocabulary = NULL, n_trees = 100L, max_depth = NULL,
+                                     min_samples_leaf = 1L, max_features = "auto",
+                                     bootstrap = TRUE, seed = NULL) {
+  tb_call("estimators.forest.RandomForestClassifier", feature_columns,
+          model_dir = tb_path(model_dir), n_classes = as.integer(n_classes),
+          label_vocabulary = tb_vocabulary(label_vocabulary), n_trees = as.integer(n_trees),
+          max_depth = as_nullable_integer(max_depth),
+          min_samples_leaf = as.integer(min_samples_leaf), max_features = max_features,
+          bootstrap = bootstrap, seed = as_nullable_integer(seed))
+}
+
+#' @rdname random_forest_estimators
+#' @export
+random_forest_regressor <- function(feature_columns, model_dir = NULL, label_dimension = 1L,
+                                    n_trees = 100L, max_depth = NULL, min_samples_leaf = 1L,
+                                    max_features = "auto", bootstrap = TRUE, seed = NULL) {
+  tb_call("estimators.forest.RandomForestRegressor", feature_columns,
+          model_dir = tb_path(model_dir), label_dimension = as.integer(label_dimension),
+          n_trees = as.integer(n_trees), max_depth = as_nullable_integer(max_depth),
+          min_samples_leaf = as.integer(min_samples_leaf), max_features = max_features,
+          bootstrap = bootstrap, seed = as_nullable_integer(seed))
+}
+
 #' Train, evaluate and predict with an estimator
 #'
 #' @param object An estimator.

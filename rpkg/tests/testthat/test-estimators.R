@@ -167,3 +167,30 @@ test_that("svm_classifier() separates what a margin separates", {
   expect_identical(evaluate(svm, input_fn(data, c(Petal.Length, Petal.Width), "setosa"))$accuracy,
                    1)
 })
+
+test_that("random forests from R: a stump is the least-squares split, a forest fits iris", {
+  skip_if_no_python()
+  stump <- random_forest_regressor(feature_columns(column_numeric("wt", "hp")), n_trees = 1,
+                                   max_depth = 1, bootstrap = FALSE, max_features = "all")
+  stump %>% train(input_fn(mtcars, c(wt, hp), "mpg"))
+  pred <- predict(stump, input_fn(mtcars, c(wt, hp)))$predictions
+  sse <- function(left) {
+    sum((mtcars$mpg[left] - mean(mtcars$mpg[left]))^2) +
+      sum((mtcars$mpg[!left] - mean(mtcars$mpg[!left]))^2)
+  }
+  splits <- unlist(lapply(c("wt", "hp"), function(f) {
+    lapply(head(sort(unique(mtcars[[f]])), -1), function(t) mtcars[[f]] <= t)
+  }), recursive = FALSE)
+  left <- splits[[which.min(vapply(splits, sse, 0))]]
+  expect_equal(pred, ifelse(left, mean(mtcars$mpg[left]), mean(mtcars$mpg[!left])))
+
+  set.seed(3)
+  train_rows <- sample(150, 100)
+  forest <- random_forest_classifier(
+    feature_columns(column_numeric("Sepal.Length", "Sepal.Width", "Petal.Length",
+                                   "Petal.Width")),
+    n_classes = 3, label_vocabulary = levels(iris$Species), n_trees = 25, seed = 1)
+  forest %>% train(input_fn(iris[train_rows, ], response = "Species"))
+  held_out <- evaluate(forest, input_fn(iris[-train_rows, ], response = "Species"))
+  expect_gt(held_out$accuracy, 0.9)
+})
