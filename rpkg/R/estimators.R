@@ -345,6 +345,8 @@ tb_vocabulary <- function(v) if (is.null(v)) NULL else as.list(as.character(v))
 #' ([column_bucketized()]) or indicator ([column_indicator()]) columns.
 #'
 #' @inheritParams estimators
+#' @param feature_columns Bucketized and indicator columns (see
+#'   [feature_columns()]).
 #' @param n_batches_per_layer Batches whose statistics grow one layer.
 #' @param n_trees Number of trees; training stops when they are grown.
 #' @param max_depth Depth of each tree.
@@ -402,6 +404,10 @@ boosted_trees_classifier <- function(feature_columns, n_batches_per_layer, model
 #' `class_ids` and `classes`.
 #'
 #' @inheritParams estimators
+#' @param feature_columns Numeric and categorical columns (see
+#'   [feature_columns()]).
+#' @param optimizer An optimizer or its name; default Adagrad with learning
+#'   rate 0.2.
 #' @param l1_regularization,l2_regularization Penalties on the weights.
 #' @param label_vocabulary The two class labels when they are text or a
 #'   factor (otherwise 0 and 1).
@@ -479,6 +485,8 @@ cluster_centers <- function(object) tb_method(object, "cluster_centers")
 #' means).
 #'
 #' @inheritParams estimators
+#' @param feature_columns Numeric, bucketized, categorical or indicator
+#'   columns (see [feature_columns()]).
 #' @param n_trees Number of trees.
 #' @param max_depth Depth limit of the trees (`NULL`: grow until pure or
 #'   `min_samples_leaf`).
