@@ -1,11 +1,62 @@
 """What every estimator here is: something to ``train``, ``evaluate`` and
-``predict`` with input functions (the R package's methods dispatch on it)."""
+``predict`` with input functions (the R package's methods dispatch on it),
+with its checkpoint in ``model_dir``."""
+
+from __future__ import annotations
+
+import json
+import os
 
 
 class BaseEstimator:
     """The estimator interface: ``train(input_fn, steps=None,
     max_steps=None)``, ``evaluate(input_fn, steps=None)`` -> dict of metrics,
     ``predict(input_fn, predict_keys=None)`` -> dict of arrays, and a
-    ``global_step``."""
+    ``global_step``. Subclasses say what identifies them (``_signature``),
+    so that a ``model_dir`` is never resumed by a different estimator."""
 
     global_step = 0
+    model_dir = None
+
+    def _signature(self):
+        raise NotImplementedError
+
+    def _has_state(self, filename: str) -> bool:
+        return self.model_dir is not None and os.path.exists(os.path.join(self.model_dir,
+                                                                          filename))
+
+    def _write_state(self, filename: str, state: dict) -> None:
+        """``state`` with the signature and global step, written atomically."""
+        os.makedirs(self.model_dir, exist_ok=True)
+        path = os.path.join(self.model_dir, filename)
+        with open(path + ".tmp", "w") as f:
+            json.dump({"signature": self._signature(), "global_step": self.global_step,
+                       **state}, f)
+        os.replace(path + ".tmp", path)
+
+    def _read_state(self, filename: str, what: str) -> dict:
+        with open(os.path.join(self.model_dir, filename)) as f:
+            state = json.load(f)
+        if state.get("signature") != json.loads(json.dumps(self._signature())):
+            raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "
+                             f"{what} (other feature columns or settings); give another "
+                             "model_dir or the same specification")
+        self.global_step = int(state["global_step"])
+        return state
+
+
+def check_steps(steps, max_steps) -> None:
+    for name, v in (("steps", steps), ("max_steps", max_steps)):
+        if v is not None and int(v) < 1:
+            raise ValueError(f"{name} must be a positive whole number, got {v}")
+
+
+def select_keys(out: dict, predict_keys) -> dict:
+    """The predictions ``predict_keys`` names (all of them for None)."""
+    if predict_keys is None:
+        return out
+    keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
+    unknown = [k for k in keys if k not in out]
+    if unknown:
+        raise ValueError(f"predict_keys {unknown} are not among {sorted(out)}")
+    return {k: out[k] for k in keys}

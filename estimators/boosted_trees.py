@@ -20,13 +20,12 @@ Multi-class models use one logit per class with the diagonal of the hessian.
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
 
 from . import feature_column as fc
-from .base import BaseEstimator
+from .base import BaseEstimator, check_steps, select_keys
 from .canned import _batches, _Head, _n_classes
 
 STATE = "boosted_trees.json"
@@ -89,7 +88,7 @@ class BoostedTrees(BaseEstimator):
         self._growing = None
         self._stats = None  # (G, H, rows) summed over this layer's batches
         self._batches_in_layer = 0
-        if self.model_dir is not None and os.path.exists(os.path.join(self.model_dir, STATE)):
+        if self._has_state(STATE):
             self._restore()
 
     @property
@@ -218,9 +217,7 @@ class BoostedTrees(BaseEstimator):
 
     # -- the estimator API --------------------------------------------------------------------
     def train(self, input_fn, steps=None, max_steps=None):
-        for name, v in (("steps", steps), ("max_steps", max_steps)):
-            if v is not None and int(v) < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {v}")
+        check_steps(steps, max_steps)
         done = 0
         for features, labels in _batches(input_fn, "train"):
             if self.done or (max_steps is not None and self.global_step >= int(max_steps)):
@@ -259,11 +256,7 @@ class BoostedTrees(BaseEstimator):
 
     def predict(self, input_fn, predict_keys=None):
         _, logits = self._all_logits(input_fn, "predict")
-        out = self.head.predictions(logits)
-        if predict_keys is not None:
-            keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
-            out = {k: out[k] for k in keys}
-        return out
+        return select_keys(self.head.predictions(logits), predict_keys)
 
     # -- checkpoints --------------------------------------------------------------------------
     def _signature(self):
@@ -273,26 +266,15 @@ class BoostedTrees(BaseEstimator):
     def _checkpoint(self):
         if self.model_dir is None:
             return
-        os.makedirs(self.model_dir, exist_ok=True)
-        state = {"signature": self._signature(), "global_step": self.global_step,
-                 "trees": self.trees, "growing": self._growing,
-                 "batches_in_layer": self._batches_in_layer,
-                 "stats": None if self._stats is None else {
-                     "G": [a.tolist() for a in self._stats[0]],
-                     "H": [a.tolist() for a in self._stats[1]], "rows": self._stats[2]}}
-        tmp = os.path.join(self.model_dir, STATE + ".tmp")
-        with open(tmp, "w") as f:
-            json.dump(state, f)
-        os.replace(tmp, os.path.join(self.model_dir, STATE))
+        self._write_state(STATE, {
+            "trees": self.trees, "growing": self._growing,
+            "batches_in_layer": self._batches_in_layer,
+            "stats": None if self._stats is None else {
+                "G": [a.tolist() for a in self._stats[0]],
+                "H": [a.tolist() for a in self._stats[1]], "rows": self._stats[2]}})
 
     def _restore(self):
-        with open(os.path.join(self.model_dir, STATE)) as f:
-            state = json.load(f)
-        if state["signature"] != json.loads(json.dumps(self._signature())):
-            raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "
-                             "estimator (other feature columns or classes); give another "
-                             "model_dir or the same specification")
-        self.global_step = int(state["global_step"])
+        state = self._read_state(STATE, "boosted trees estimator")
         self.trees, self._growing = state["trees"], state["growing"]
         self._batches_in_layer = int(state["batches_in_layer"])
         stats = state["stats"]

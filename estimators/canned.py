@@ -14,7 +14,6 @@ estimator created on that directory goes on from it.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 
@@ -23,7 +22,7 @@ from tensorbridge import engine
 from tensorbridge.engine import keras
 
 from . import feature_column as fc
-from .base import BaseEstimator
+from .base import BaseEstimator, check_steps, select_keys
 
 CHECKPOINT = "checkpoint.keras"
 STATE = "estimator.json"
@@ -165,7 +164,7 @@ class Estimator(BaseEstimator):
         self._linear_optimizer = linear_optimizer
         self._dnn_optimizer = dnn_optimizer
         self.model = None
-        if self.model_dir is not None and os.path.exists(os.path.join(self.model_dir, STATE)):
+        if self._has_state(STATE):
             self._restore()
 
     # -- features -----------------------------------------------------------------------------
@@ -242,9 +241,7 @@ class Estimator(BaseEstimator):
     def train(self, input_fn, steps=None, max_steps=None):
         """Train on the batches of ``input_fn`` until it ends, or for ``steps``
         more steps, or until the global step reaches ``max_steps``."""
-        for name, v in (("steps", steps), ("max_steps", max_steps)):
-            if v is not None and int(v) < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {v}")
+        check_steps(steps, max_steps)
         if max_steps is not None and self.global_step >= int(max_steps):
             return self
         if self.seed is not None and self.model is None:
@@ -287,14 +284,7 @@ class Estimator(BaseEstimator):
         self._need_model("predict")
         parts = [self.model.predict_on_batch(self._inputs(features))
                  for features, _ in _batches(input_fn, "predict")]
-        out = self.head.predictions(np.concatenate(parts))
-        if predict_keys is not None:
-            keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
-            unknown = [k for k in keys if k not in out]
-            if unknown:
-                raise ValueError(f"predict_keys {unknown} are not among {sorted(out)}")
-            out = {k: out[k] for k in keys}
-        return out
+        return select_keys(self.head.predictions(np.concatenate(parts)), predict_keys)
 
     def _need_model(self, what):
         if self.model is None:
@@ -312,24 +302,14 @@ class Estimator(BaseEstimator):
             return
         os.makedirs(self.model_dir, exist_ok=True)
         self.model.save(os.path.join(self.model_dir, CHECKPOINT))
-        state = {"global_step": self.global_step, "signature": self._signature()}
-        tmp = os.path.join(self.model_dir, STATE + ".tmp")
-        with open(tmp, "w") as f:
-            json.dump(state, f)
-        os.replace(tmp, os.path.join(self.model_dir, STATE))
+        self._write_state(STATE, {})
 
     def _restore(self):
-        with open(os.path.join(self.model_dir, STATE)) as f:
-            state = json.load(f)
-        if state.get("signature") != json.loads(json.dumps(self._signature())):
-            raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "
-                             "estimator (other feature columns, layers or classes); give "
-                             "another model_dir or the same specification")
+        self._read_state(STATE, "estimator")
         custom = {"BinaryCrossentropy": keras.losses.BinaryCrossentropy,
                   "SparseCategoricalCrossentropy": keras.losses.SparseCategoricalCrossentropy}
         self.model = keras.models.load_model(os.path.join(self.model_dir, CHECKPOINT),
                                              custom_objects=custom)
-        self.global_step = int(state["global_step"])
 
 
 _MODES = {"train": "train", "evaluate": "eval", "predict": "infer"}

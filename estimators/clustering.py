@@ -12,13 +12,12 @@ distances between unit-normalised rows.
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
 
 from . import feature_column as fc
-from .base import BaseEstimator
+from .base import BaseEstimator, check_steps, select_keys
 from .canned import _batches
 
 STATE = "kmeans.json"
@@ -73,7 +72,7 @@ class KMeans(BaseEstimator):
         self.centers = None
         self.counts = None
         self.global_step = 0
-        if self.model_dir is not None and os.path.exists(os.path.join(self.model_dir, STATE)):
+        if self._has_state(STATE):
             self._restore()
 
     def _rows(self, features):
@@ -113,9 +112,7 @@ class KMeans(BaseEstimator):
         self.counts = np.zeros(k)
 
     def train(self, input_fn, steps=None, max_steps=None):
-        for name, v in (("steps", steps), ("max_steps", max_steps)):
-            if v is not None and int(v) < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {v}")
+        check_steps(steps, max_steps)
         done = 0
         for features, _ in _batches(input_fn, "train"):
             if max_steps is not None and self.global_step >= int(max_steps):
@@ -161,11 +158,8 @@ class KMeans(BaseEstimator):
 
     def predict(self, input_fn, predict_keys=None):
         d = self._all_distances(input_fn, "predict")
-        out = {"cluster_index": d.argmin(axis=1), "all_distances": d}
-        if predict_keys is not None:
-            keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
-            out = {k: out[k] for k in keys}
-        return out
+        return select_keys({"cluster_index": d.argmin(axis=1), "all_distances": d},
+                           predict_keys)
 
     def score(self, input_fn):
         """The sum of each row's distance to its nearest centre."""
@@ -178,24 +172,13 @@ class KMeans(BaseEstimator):
     def _checkpoint(self):
         if self.model_dir is None or self.centers is None:
             return
-        os.makedirs(self.model_dir, exist_ok=True)
-        state = {"signature": [self.num_clusters, self.distance_metric,
-                               [repr(c) for c in self.columns]],
-                 "centers": self.centers.tolist(), "counts": self.counts.tolist(),
-                 "global_step": self.global_step}
-        tmp = os.path.join(self.model_dir, STATE + ".tmp")
-        with open(tmp, "w") as f:
-            json.dump(state, f)
-        os.replace(tmp, os.path.join(self.model_dir, STATE))
+        self._write_state(STATE, {"centers": self.centers.tolist(),
+                                  "counts": self.counts.tolist()})
+
+    def _signature(self):
+        return [self.num_clusters, self.distance_metric, [repr(c) for c in self.columns]]
 
     def _restore(self):
-        with open(os.path.join(self.model_dir, STATE)) as f:
-            state = json.load(f)
-        if state["signature"] != [self.num_clusters, self.distance_metric,
-                                  [repr(c) for c in self.columns]]:
-            raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "
-                             "k-means estimator; give another model_dir or the same "
-                             "specification")
+        state = self._read_state(STATE, "k-means estimator")
         self.centers = np.asarray(state["centers"])
         self.counts = np.asarray(state["counts"])
-        self.global_step = int(state["global_step"])

@@ -13,12 +13,11 @@ classifiers, means for regressors.
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
 
-from .base import BaseEstimator
+from .base import BaseEstimator, select_keys
 from .canned import _batches, _Head, _n_classes
 from .clustering import dense_features
 
@@ -81,7 +80,7 @@ class RandomForest(BaseEstimator):
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.trees: list[dict] = []
         self.global_step = 0
-        if self.model_dir is not None and os.path.exists(os.path.join(self.model_dir, STATE)):
+        if self._has_state(STATE):
             self._restore()
 
     @property
@@ -197,11 +196,7 @@ class RandomForest(BaseEstimator):
 
     def predict(self, input_fn, predict_keys=None):
         _, averaged = self._all(input_fn, "predict")
-        out = self._predictions(averaged)
-        if predict_keys is not None:
-            keys = [predict_keys] if isinstance(predict_keys, str) else list(predict_keys)
-            out = {k: out[k] for k in keys}
-        return out
+        return select_keys(self._predictions(averaged), predict_keys)
 
     def evaluate(self, input_fn, steps=None):
         labels, averaged = self._all(input_fn, "evaluate")
@@ -227,20 +222,10 @@ class RandomForest(BaseEstimator):
     def _checkpoint(self):
         if self.model_dir is None:
             return
-        os.makedirs(self.model_dir, exist_ok=True)
-        tmp = os.path.join(self.model_dir, STATE + ".tmp")
-        with open(tmp, "w") as f:
-            json.dump({"signature": self._signature(), "trees": self.trees,
-                       "global_step": self.global_step}, f)
-        os.replace(tmp, os.path.join(self.model_dir, STATE))
+        self._write_state(STATE, {"trees": self.trees})
 
     def _restore(self):
-        with open(os.path.join(self.model_dir, STATE)) as f:
-            state = json.load(f)
-        if state["signature"] != json.loads(json.dumps(self._signature())):
-            raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "
-                             "forest; give another model_dir or the same specification")
-        self.trees, self.global_step = state["trees"], int(state["global_step"])
+        self.trees = self._read_state(STATE, "forest")["trees"]
 
 
 class RandomForestClassifier(RandomForest):
