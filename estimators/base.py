@@ -60,3 +60,27 @@ def select_keys(out: dict, predict_keys) -> dict:
     if unknown:
         raise ValueError(f"predict_keys {unknown} are not among {sorted(out)}")
     return {k: out[k] for k in keys}
+
+
+class StepLog:
+    """Training progress: the mean loss over each ``every`` steps, kept in
+    ``history`` and printed when ``verbose``."""
+
+    def __init__(self, verbose=False, every=100):
+        self.verbose, self.every = bool(verbose), max(1, int(every))
+        self.history: list[tuple[int, float]] = []
+        self._losses: list[float] = []
+
+    def add(self, step: int, loss) -> None:
+        self._losses.append(float(loss))
+        if step % self.every == 0:
+            self.flush(step)
+
+    def flush(self, step: int) -> None:
+        if not self._losses:
+            return
+        mean = sum(self._losses) / len(self._losses)
+        self.history.append((step, mean))
+        self._losses = []
+        if self.verbose:
+            print(f"step {step}: loss {mean:.4g}", flush=True)

@@ -216,7 +216,7 @@ class BoostedTrees(BaseEstimator):
             self._growing = None
 
     # -- the estimator API --------------------------------------------------------------------
-    def train(self, input_fn, steps=None, max_steps=None):
+    def train(self, input_fn, steps=None, max_steps=None, verbose=False, log_every_n_steps=100):
         check_steps(steps, max_steps)
         done = 0
         for features, labels in _batches(input_fn, "train"):
@@ -234,6 +234,9 @@ class BoostedTrees(BaseEstimator):
             done += 1
             if steps is not None and done >= int(steps):
                 break
+        if verbose:
+            print(f"step {self.global_step}: {len(self.trees)} of {self.n_trees} trees grown",
+                  flush=True)
         self._checkpoint()
         return self
 

@@ -22,7 +22,7 @@ from tensorbridge import engine
 from tensorbridge.engine import keras
 
 from . import feature_column as fc
-from .base import BaseEstimator, check_steps, select_keys
+from .base import BaseEstimator, StepLog, check_steps, select_keys
 
 CHECKPOINT = "checkpoint.keras"
 STATE = "estimator.json"
@@ -164,6 +164,7 @@ class Estimator(BaseEstimator):
         self._linear_optimizer = linear_optimizer
         self._dnn_optimizer = dnn_optimizer
         self.model = None
+        self.loss_history: list[tuple[int, float]] = []  # (global step, mean loss) per log
         if self._has_state(STATE):
             self._restore()
 
@@ -238,10 +239,13 @@ class Estimator(BaseEstimator):
         return model
 
     # -- the estimator API --------------------------------------------------------------------
-    def train(self, input_fn, steps=None, max_steps=None):
+    def train(self, input_fn, steps=None, max_steps=None, verbose=False, log_every_n_steps=100):
         """Train on the batches of ``input_fn`` until it ends, or for ``steps``
-        more steps, or until the global step reaches ``max_steps``."""
+        more steps, or until the global step reaches ``max_steps``. With
+        ``verbose``, print the mean training loss every ``log_every_n_steps``
+        steps (as tf.estimator logs ``loss = ..., step = ...``)."""
         check_steps(steps, max_steps)
+        log = StepLog(verbose, log_every_n_steps)
         if max_steps is not None and self.global_step >= int(max_steps):
             return self
         if self.seed is not None and self.model is None:
@@ -253,14 +257,17 @@ class Estimator(BaseEstimator):
             inputs = self._inputs(features)
             if self.model is None:
                 self.model = self._build(inputs)
-            self.model.train_on_batch(inputs, self.head.labels(labels))
+            loss = self.model.train_on_batch(inputs, self.head.labels(labels))
             self.global_step += 1
+            log.add(self.global_step, loss)
             done += 1
             if (steps is not None and done >= int(steps)) or (
                     max_steps is not None and self.global_step >= int(max_steps)):
                 break
         if done == 0:
             raise ValueError("the input function gave no batches")
+        log.flush(self.global_step)
+        self.loss_history.extend(log.history)
         self._checkpoint()
         return self
 

@@ -17,7 +17,7 @@ import os
 import numpy as np
 
 from . import feature_column as fc
-from .base import BaseEstimator, check_steps, select_keys
+from .base import BaseEstimator, StepLog, check_steps, select_keys
 from .canned import _batches
 
 STATE = "kmeans.json"
@@ -111,8 +111,9 @@ class KMeans(BaseEstimator):
             self.centers /= np.maximum(np.linalg.norm(self.centers, axis=1, keepdims=True), 1e-12)
         self.counts = np.zeros(k)
 
-    def train(self, input_fn, steps=None, max_steps=None):
+    def train(self, input_fn, steps=None, max_steps=None, verbose=False, log_every_n_steps=100):
         check_steps(steps, max_steps)
+        log = StepLog(verbose, log_every_n_steps)
         done = 0
         for features, _ in _batches(input_fn, "train"):
             if max_steps is not None and self.global_step >= int(max_steps):
@@ -120,7 +121,8 @@ class KMeans(BaseEstimator):
             x = self._rows(features)
             if self.centers is None:
                 self._initialise(x)
-            nearest = self._distances(x).argmin(axis=1)
+            distances = self._distances(x)
+            nearest = distances.argmin(axis=1)
             for j in range(self.num_clusters):
                 members = x[nearest == j]
                 if not len(members):
@@ -135,9 +137,11 @@ class KMeans(BaseEstimator):
                 self.centers /= np.maximum(np.linalg.norm(self.centers, axis=1, keepdims=True),
                                            1e-12)
             self.global_step += 1
+            log.add(self.global_step, distances.min(axis=1).mean())  # before this step's move
             done += 1
             if steps is not None and done >= int(steps):
                 break
+        log.flush(self.global_step)
         if done == 0 and self.centers is None:
             raise ValueError("the input function gave no batches")
         self._checkpoint()

@@ -134,7 +134,7 @@ class RandomForest(BaseEstimator):
         node(np.arange(len(x)), 0)
         return tree
 
-    def train(self, input_fn, steps=None, max_steps=None):
+    def train(self, input_fn, steps=None, max_steps=None, verbose=False, log_every_n_steps=100):
         """Grow the forest on everything the input function gives in one pass
         (``steps`` caps the number of batches read)."""
         xs, ys = [], []
@@ -158,6 +158,8 @@ class RandomForest(BaseEstimator):
         for _ in range(self.n_trees):
             rows = rng.integers(0, len(x), len(x)) if self.bootstrap else np.arange(len(x))
             self.trees.append(self._grow(x[rows], target[rows], rng))
+        if verbose:
+            print(f"grew {self.n_trees} trees on {len(x)} rows", flush=True)
         self._checkpoint()
         return self
 

@@ -537,6 +537,11 @@ random_forest_regressor <- function(feature_columns, model_dir = NULL, label_dim
 #' @param steps Train (or evaluate) at most this many batches; `NULL`: until
 #'   the input function ends.
 #' @param max_steps Stop when the estimator's global step reaches this.
+#' @param verbose Print progress: the mean training loss every
+#'   `log_every_n_steps` steps (a summary line for trees and forests).
+#'   Linear, DNN and wide-and-deep estimators also keep these means in
+#'   `object$loss_history` (pairs of global step and loss).
+#' @param log_every_n_steps How often progress is printed.
 #' @param predict_keys Which predictions to return (e.g. `"class_ids"`).
 #' @param ... Unused.
 #' @return `train()`: the estimator, invisibly; `evaluate()`: a named list
@@ -560,9 +565,12 @@ train <- function(object, ...) UseMethod("train")
 #' @rdname train
 #' @export
 train.tensorbridge.estimators.base.BaseEstimator <- function(object, input_fn, steps = NULL,
-                                                             max_steps = NULL, ...) {
+                                                             max_steps = NULL,
+                                                             verbose = interactive(),
+                                                             log_every_n_steps = 100L, ...) {
   tb_method(object, "train", input_fn, steps = as_nullable_integer(steps),
-            max_steps = as_nullable_integer(max_steps))
+            max_steps = as_nullable_integer(max_steps), verbose = isTRUE(verbose),
+            log_every_n_steps = as.integer(log_every_n_steps))
   invisible(object)
 }
 

@@ -20,6 +20,14 @@ test_that("linear_regressor() converges to lm()'s fit", {
   metrics <- evaluate(model, input_fn(mt, c("disp", "wt"), "mpg"))
   expect_equal(metrics$average_loss, mean((pred - mt$mpg)^2), tolerance = 1e-5)
   expect_identical(metrics$global_step, 1500L)
+  # progress: the mean batch loss every 100 steps, printed and kept
+  expect_output(train(model, input_fn(mt, c(disp, wt), "mpg", batch_size = 32,
+                                      num_epochs = NULL), steps = 200, verbose = TRUE),
+                "step 1600: loss .*\nstep 1700: loss")
+  history <- model$loss_history
+  expect_identical(vapply(history, `[[`, 0, 1), c(seq(100, 1500, by = 100), 1600, 1700))
+  # full batches of a converged fit: the logged loss is the mean squared error
+  expect_equal(history[[17]][[2]], metrics$average_loss, tolerance = 1e-3)
 })
 
 test_that("linear_classifier() approaches glm()'s logistic fit", {
