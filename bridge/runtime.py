@@ -106,10 +106,12 @@ def _dispatch(rargs):
     if views:
         # settling may allocate in R: the result is protected meanwhile
         _rlib.Rf_protect(value)
-        try:
-            settle_views(views)
-        except BaseException:  # noqa: BLE001 - never crash R
-            pass
+        for _ in range(3):  # a Ctrl-C that lands here must not skip a view that lives on
+            try:
+                settle_views(views)
+                break
+            except BaseException:  # noqa: BLE001, S112 - never crash R; settle again
+                continue
         _rlib.Rf_unprotect(1)
     return value
 
