@@ -20,8 +20,9 @@ import numpy as np
 
 def _raw(features: dict, key: str, owner: str) -> np.ndarray:
     if key not in features:
-        raise KeyError(f"{owner} needs the feature {key!r}, but the input has only "
-                       f"{sorted(features)}")
+        known = sorted(k for k in features if k != "__row_numbers__")
+        raise ValueError(f"{owner} needs the feature {key!r}, but the input has only "
+                         f"{known}; add it to the input function's features")
     return np.asarray(features[key])
 
 

@@ -15,7 +15,7 @@ def test_numeric_column_fills_or_reports_missing_values():
         est.numeric_column("x").dense({"x": np.array([1.0, np.nan])})
     with pytest.raises(TypeError, match="give numbers"):
         est.numeric_column("x").dense({"x": np.array(["a"], dtype=object)})
-    with pytest.raises(KeyError, match=r"needs the feature 'x'.*\['y'\]"):
+    with pytest.raises(ValueError, match=r"needs the feature 'x'.*\['y'\]"):
         est.numeric_column("x").dense({"y": np.ones(2)})
     scaled = est.numeric_column("x", normalizer_fn=lambda v: (v - 1) / 2)
     np.testing.assert_allclose(scaled.dense({"x": np.array([1.0, 3.0])}), [[0.0], [1.0]])

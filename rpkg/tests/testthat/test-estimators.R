@@ -202,3 +202,11 @@ test_that("random forests from R: a stump is the least-squares split, a forest f
   held_out <- evaluate(forest, input_fn(iris[-train_rows, ], response = "Species"))
   expect_gt(held_out$accuracy, 0.9)
 })
+
+test_that("a feature column without its feature in the input says which one is missing", {
+  skip_if_no_python()
+  model <- linear_regressor(feature_columns(column_numeric("disp", "hp")))
+  expect_error(train(model, input_fn(mtcars, c(disp), "mpg")),
+               "numeric_column\\('hp'\\) needs the feature 'hp', but the input has only \\['disp'\\]",
+               class = "tensorbridge_error")
+})
