@@ -99,3 +99,35 @@ def test_sigint_during_fit_stops_training_and_keeps_a_usable_model(tmp_path, r_l
     assert "result: interrupted" in out
     assert "finite predictions: TRUE" in out
     assert "finite weights: TRUE" in out
+
+
+def test_sigint_during_estimator_training_leaves_a_usable_estimator(tmp_path, r_lib):
+    started = tmp_path / "started"
+    proc = rscript(f"""
+        library(tensorbridge)
+        d <- data.frame(a = runif(5000), b = runif(5000))
+        d$y <- d$a - d$b
+        model <- dnn_regressor(c(32, 32), feature_columns(column_numeric("a", "b")))
+        fn <- input_fn(d, c(a, b), "y", batch_size = 64, num_epochs = NULL)
+        train(model, fn, steps = 5, verbose = FALSE)
+        file.create("{started}")
+        r <- tryCatch(train(model, fn, steps = 10000000, verbose = FALSE),
+                      interrupt = function(i) "interrupted")
+        cat("result:", if (identical(r, "interrupted")) r else "finished", "\\n")
+        step <- model$global_step
+        cat("stepped on:", step > 5, "\\n")
+        train(model, fn, steps = 3, verbose = FALSE)
+        cat("trains again:", model$global_step == step + 3, "\\n")
+        m <- evaluate(model, input_fn(d, c(a, b), "y"))
+        cat("finite loss:", is.finite(m$average_loss), "\\n")
+    """, tmp_path, r_lib)
+    wait_for(started, proc, "training")
+    time.sleep(1.0)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 10, "the interrupt took too long"
+    assert proc.returncode == 0, out
+    for line in ("result: interrupted", "stepped on: TRUE", "trains again: TRUE",
+                 "finite loss: TRUE"):
+        assert line in out, out
