@@ -25,7 +25,7 @@ from ._util import (
     owner,
 )
 from .base import Layer
-from .core import set_kernel_and_bias_options
+from .core import kernel_and_bias_config, set_kernel_and_bias_options
 
 
 def _fused(fn):
@@ -171,14 +171,7 @@ class _Conv(ArrayInput, Layer):
             filters=self.filters, kernel_size=list(self.kernel_size),
             strides=list(self.strides), padding=self.padding, data_format=self.data_format,
             dilation_rate=list(self.dilation_rate),
-            activation=_activations.serialize(self.activation), use_bias=self.use_bias,
-            kernel_initializer=serialize(self.kernel_initializer),
-            bias_initializer=serialize(self.bias_initializer),
-            kernel_regularizer=serialize(self.kernel_regularizer),
-            bias_regularizer=serialize(self.bias_regularizer),
-            activity_regularizer=serialize(self.activity_regularizer),
-            kernel_constraint=serialize(self.kernel_constraint),
-            bias_constraint=serialize(self.bias_constraint))
+            activation=_activations.serialize(self.activation), **kernel_and_bias_config(self))
         return cfg
 
 

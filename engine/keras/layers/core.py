@@ -35,6 +35,18 @@ def set_kernel_and_bias_options(layer, use_bias, kernel_initializer, bias_initia
     layer.kernel = layer.bias = None
 
 
+def kernel_and_bias_config(layer) -> dict:
+    """The config entries of :func:`set_kernel_and_bias_options`'s options."""
+    return dict(
+        use_bias=layer.use_bias, kernel_initializer=serialize(layer.kernel_initializer),
+        bias_initializer=serialize(layer.bias_initializer),
+        kernel_regularizer=serialize(layer.kernel_regularizer),
+        bias_regularizer=serialize(layer.bias_regularizer),
+        activity_regularizer=serialize(layer.activity_regularizer),
+        kernel_constraint=serialize(layer.kernel_constraint),
+        bias_constraint=serialize(layer.bias_constraint))
+
+
 class Dense(Layer):
     """``activation(inputs @ kernel + bias)``; relu/sigmoid/tanh/linear run as one fused op."""
 
@@ -87,15 +99,8 @@ class Dense(Layer):
 
     def get_config(self):
         cfg = super().get_config()
-        cfg.update(
-            units=self.units, activation=_activations.serialize(self.activation),
-            use_bias=self.use_bias, kernel_initializer=serialize(self.kernel_initializer),
-            bias_initializer=serialize(self.bias_initializer),
-            kernel_regularizer=serialize(self.kernel_regularizer),
-            bias_regularizer=serialize(self.bias_regularizer),
-            activity_regularizer=serialize(self.activity_regularizer),
-            kernel_constraint=serialize(self.kernel_constraint),
-            bias_constraint=serialize(self.bias_constraint))
+        cfg.update(units=self.units, activation=_activations.serialize(self.activation),
+                   **kernel_and_bias_config(self))
         return cfg
 
 
