@@ -9,6 +9,18 @@ listing the valid names.
 import inspect
 
 
+class Configurable:
+    """keras' config protocol for objects built from their constructor
+    arguments: ``get_config()`` returns them, ``from_config`` rebuilds."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
 def unknown(kind, name, table):
     valid = ", ".join(sorted(repr(k) for k in table))
     return ValueError(f"unknown {kind} {name!r}; valid {kind} names are: {valid}")

@@ -4,7 +4,7 @@ A constraint maps a numpy (or cupy) array to the projected array; the model
 writes the result back into the variable in place.
 """
 
-from ._registry import resolve, serialize
+from ._registry import Configurable, resolve, serialize
 
 __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm", "non_neg",
            "unit_norm", "min_max_norm", "get", "serialize"]
@@ -16,16 +16,9 @@ def _norms(xp, w, axis):
     return xp.sqrt(xp.sum(w * w, axis=axis, keepdims=True))
 
 
-class Constraint:
+class Constraint(Configurable):
     def __call__(self, w):
         return w
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _xp(w):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .. import random as _random
-from ._registry import resolve, serialize
+from ._registry import Configurable, resolve, serialize
 
 __all__ = ["Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform",
            "TruncatedNormal", "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeNormal",
@@ -27,18 +27,11 @@ def _fans(shape):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: ``init(shape, dtype)`` returns a numpy array."""
 
     def __call__(self, shape, dtype="float32"):  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _np_dtype(dtype):

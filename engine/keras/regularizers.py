@@ -1,21 +1,14 @@
 """``keras.regularizers``: penalties on weights, added to the training loss."""
 
 from .. import ops
-from ._registry import resolve, serialize
+from ._registry import Configurable, resolve, serialize
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize"]
 
 
-class Regularizer:
+class Regularizer(Configurable):
     def __call__(self, x):  # pragma: no cover - abstract
         return 0.0
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 class L1L2(Regularizer):

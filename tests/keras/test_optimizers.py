@@ -152,6 +152,15 @@ def test_learning_rate_schedules():
     assert s2(15) == pytest.approx(0.05)
     p = keras.optimizers.schedules.PiecewiseConstantDecay([2, 4], [1.0, 0.5, 0.1])
     assert [p(i) for i in (0, 2, 3, 4, 5)] == [1.0, 1.0, 0.5, 0.5, 0.1]
+    # lr0 / (1 + rate * step / steps): 0.1 / (1 + 0.5 * 1.5) and, staircase, / (1 + 0.5 * 1)
+    inv = keras.optimizers.schedules.InverseTimeDecay(0.1, 10, 0.5)
+    assert inv(15) == pytest.approx(0.1 / 1.75)
+    inv2 = keras.optimizers.schedules.InverseTimeDecay(0.1, 10, 0.5, staircase=True)
+    assert inv2(15) == pytest.approx(0.1 / 1.5)
+    assert inv2.get_config()["staircase"] is True
+    for cls in ("ExponentialDecay", "InverseTimeDecay"):
+        with pytest.raises(ValueError, match=f"{cls}: decay_steps must be > 0, got 0"):
+            getattr(keras.optimizers.schedules, cls)(0.1, 0, 0.5)
     c = keras.optimizers.schedules.CosineDecay(1.0, 10, alpha=0.1)
     assert c(5) == pytest.approx(0.9 * 0.5 * (1 + math.cos(math.pi * 0.5)) + 0.1)
     assert c(20) == pytest.approx(0.1)

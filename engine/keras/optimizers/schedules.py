@@ -2,38 +2,33 @@
 
 import math
 
+from .._registry import Configurable
+
 __all__ = ["LearningRateSchedule", "ExponentialDecay", "PiecewiseConstantDecay", "CosineDecay",
            "InverseTimeDecay", "get", "serialize", "deserialize"]
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(Configurable):
     def __call__(self, step):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def get_config(self):
-        return {}
 
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-
-class ExponentialDecay(LearningRateSchedule):
-    """lr0 * decay_rate ** (step / decay_steps) (integer division if ``staircase``)."""
+class _TimeDecay(LearningRateSchedule):
+    """What exponential and inverse-time decay share: the progress
+    ``step / decay_steps`` (whole decay periods if ``staircase``)."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name=None):
         if decay_steps <= 0:
-            raise ValueError(f"ExponentialDecay: decay_steps must be > 0, got {decay_steps}")
+            raise ValueError(f"{type(self).__name__}: decay_steps must be > 0, got "
+                             f"{decay_steps}")
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps, self.decay_rate = decay_steps, float(decay_rate)
         self.staircase, self.name = bool(staircase), name
 
-    def __call__(self, step):
+    def _progress(self, step):
         p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate ** p
+        return math.floor(p) if self.staircase else p
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate,
@@ -41,23 +36,18 @@ class ExponentialDecay(LearningRateSchedule):
                 "staircase": self.staircase, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name=None):
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps, self.decay_rate = decay_steps, float(decay_rate)
-        self.staircase, self.name = bool(staircase), name
+class ExponentialDecay(_TimeDecay):
+    """lr0 * decay_rate ** (step / decay_steps) (integer division if ``staircase``)."""
 
     def __call__(self, step):
-        p = step / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
+        return self.initial_learning_rate * self.decay_rate ** self._progress(step)
 
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+
+class InverseTimeDecay(_TimeDecay):
+    """lr0 / (1 + decay_rate * step / decay_steps) (integer division if ``staircase``)."""
+
+    def __call__(self, step):
+        return self.initial_learning_rate / (1 + self.decay_rate * self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
