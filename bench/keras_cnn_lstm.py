@@ -20,6 +20,7 @@ import os
 import time
 
 import numpy as np
+from _peer import torch_peer
 
 
 def cnn_data(rows, seed=0):
@@ -153,15 +154,7 @@ def main():
     from tensorbridge.engine import keras
 
     tf.random.set_seed(0)
-    try:
-        import torch
-
-        if args.torch_threads:
-            torch.set_num_threads(args.torch_threads)
-        torch.manual_seed(0)
-    except ImportError:
-        torch = None
-        print("torch not importable: the PyTorch peer is skipped")
+    torch = torch_peer(args.torch_threads)
 
     if not args.skip_cnn:
         x, y = cnn_data(args.cnn_rows)

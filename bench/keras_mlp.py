@@ -15,6 +15,7 @@ import argparse
 import time
 
 import numpy as np
+from _peer import torch_peer
 
 
 def load():
@@ -106,15 +107,7 @@ def main():
     tf.random.set_seed(0)
     x, y, xt, yt = load()
     y_hot = keras.utils.to_categorical(y, 10)
-    try:
-        import torch
-
-        if args.torch_threads:
-            torch.set_num_threads(args.torch_threads)
-        torch.manual_seed(0)
-    except ImportError:
-        torch = None
-        print("torch not importable: the PyTorch peer is skipped")
+    torch = torch_peer(args.torch_threads)
     em = engine_model()
     if torch is not None:
         net, opt = torch_setup()
