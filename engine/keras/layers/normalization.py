@@ -49,10 +49,13 @@ class _Norm(Layer):
                                         regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint)
 
-    def _bshape(self, ndim):
-        """Shape for broadcasting per-feature parameters against the input."""
-        axes = self._axes(ndim)
-        return axes, [1 if i not in axes else None for i in range(ndim)]
+    def _scale_shift(self, y, nd, shape):
+        """``gamma * y + beta`` (each when the layer has it), broadcast over ``y``."""
+        if self.gamma is not None:
+            y = y * self._bcast(self.gamma, nd, shape)
+        if self.beta is not None:
+            y = y + self._bcast(self.beta, nd, shape)
+        return y
 
     def _bcast(self, v, ndim, shape):
         axes = self._axes(ndim)
@@ -118,12 +121,7 @@ class BatchNormalization(_Norm):
             mean = self._bcast(self.moving_mean.value(), nd, shape)
             var = self._bcast(self.moving_variance.value(), nd, shape)
             centered = inputs - mean
-        y = centered * ops.rsqrt(var + self.epsilon)
-        if self.gamma is not None:
-            y = y * self._bcast(self.gamma, nd, shape)
-        if self.beta is not None:
-            y = y + self._bcast(self.beta, nd, shape)
-        return y
+        return self._scale_shift(centered * ops.rsqrt(var + self.epsilon), nd, shape)
 
     def get_config(self):
         cfg = super().get_config()
@@ -148,9 +146,4 @@ class LayerNormalization(_Norm):
         mean = ops.reduce_mean(inputs, axes, keepdims=True)
         centered = inputs - mean
         var = ops.reduce_mean(ops.square(centered), axes, keepdims=True)
-        y = centered * ops.rsqrt(var + self.epsilon)
-        if self.gamma is not None:
-            y = y * self._bcast(self.gamma, nd, shape)
-        if self.beta is not None:
-            y = y + self._bcast(self.beta, nd, shape)
-        return y
+        return self._scale_shift(centered * ops.rsqrt(var + self.epsilon), nd, shape)
