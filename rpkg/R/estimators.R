@@ -218,11 +218,6 @@ tb_select <- function(data, expr, env) {
 
 # -- estimators --------------------------------------------------------------------------------
 
-tb_estimator <- function(cls, args) {
-  args <- args[!vapply(args, is.null, TRUE)]
-  do.call(tb_call, c(list(paste0("estimators.canned.", cls)), args))
-}
-
 tb_path <- function(model_dir) if (is.null(model_dir)) NULL else path.expand(model_dir)
 
 #' Canned estimators
@@ -259,20 +254,20 @@ tb_path <- function(model_dir) if (is.null(model_dir)) NULL else path.expand(mod
 #' @export
 linear_regressor <- function(feature_columns, model_dir = NULL, label_dimension = 1L,
                              optimizer = NULL, seed = NULL) {
-  tb_estimator("LinearRegressor", list(
+  tb_call("estimators.canned.LinearRegressor",
     feature_columns = feature_columns, model_dir = tb_path(model_dir),
     label_dimension = as.integer(label_dimension), optimizer = optimizer,
-    seed = as_nullable_integer(seed)))
+    seed = as_nullable_integer(seed))
 }
 
 #' @rdname estimators
 #' @export
 linear_classifier <- function(feature_columns, model_dir = NULL, n_classes = 2L,
                               label_vocabulary = NULL, optimizer = NULL, seed = NULL) {
-  tb_estimator("LinearClassifier", list(
+  tb_call("estimators.canned.LinearClassifier",
     feature_columns = feature_columns, model_dir = tb_path(model_dir),
     n_classes = as.integer(n_classes), label_vocabulary = tb_vocabulary(label_vocabulary),
-    optimizer = optimizer, seed = as_nullable_integer(seed)))
+    optimizer = optimizer, seed = as_nullable_integer(seed))
 }
 
 #' @rdname estimators
@@ -280,11 +275,11 @@ linear_classifier <- function(feature_columns, model_dir = NULL, n_classes = 2L,
 dnn_regressor <- function(hidden_units, feature_columns, model_dir = NULL, label_dimension = 1L,
                           optimizer = NULL, activation_fn = "relu", dropout = NULL,
                           seed = NULL) {
-  tb_estimator("DNNRegressor", list(
+  tb_call("estimators.canned.DNNRegressor",
     hidden_units = as.list(as.integer(hidden_units)), feature_columns = feature_columns,
     model_dir = tb_path(model_dir), label_dimension = as.integer(label_dimension),
     optimizer = optimizer, activation_fn = activation_fn, dropout = dropout,
-    seed = as_nullable_integer(seed)))
+    seed = as_nullable_integer(seed))
 }
 
 #' @rdname estimators
@@ -292,11 +287,11 @@ dnn_regressor <- function(hidden_units, feature_columns, model_dir = NULL, label
 dnn_classifier <- function(hidden_units, feature_columns, model_dir = NULL, n_classes = 2L,
                            label_vocabulary = NULL, optimizer = NULL, activation_fn = "relu",
                            dropout = NULL, seed = NULL) {
-  tb_estimator("DNNClassifier", list(
+  tb_call("estimators.canned.DNNClassifier",
     hidden_units = as.list(as.integer(hidden_units)), feature_columns = feature_columns,
     model_dir = tb_path(model_dir), n_classes = as.integer(n_classes),
     label_vocabulary = tb_vocabulary(label_vocabulary), optimizer = optimizer,
-    activation_fn = activation_fn, dropout = dropout, seed = as_nullable_integer(seed)))
+    activation_fn = activation_fn, dropout = dropout, seed = as_nullable_integer(seed))
 }
 
 #' @rdname estimators
@@ -306,12 +301,12 @@ dnn_linear_combined_regressor <- function(model_dir = NULL, linear_feature_colum
                                           dnn_optimizer = NULL, dnn_hidden_units = NULL,
                                           dnn_activation_fn = "relu", dnn_dropout = NULL,
                                           label_dimension = 1L, seed = NULL) {
-  tb_estimator("DNNLinearCombinedRegressor", list(
+  tb_call("estimators.canned.DNNLinearCombinedRegressor",
     model_dir = tb_path(model_dir), linear_feature_columns = linear_feature_columns,
     linear_optimizer = linear_optimizer, dnn_feature_columns = dnn_feature_columns,
     dnn_optimizer = dnn_optimizer, dnn_hidden_units = as.list(as.integer(dnn_hidden_units)),
     dnn_activation_fn = dnn_activation_fn, dnn_dropout = dnn_dropout,
-    label_dimension = as.integer(label_dimension), seed = as_nullable_integer(seed)))
+    label_dimension = as.integer(label_dimension), seed = as_nullable_integer(seed))
 }
 
 #' @rdname estimators
@@ -322,13 +317,13 @@ dnn_linear_combined_classifier <- function(model_dir = NULL, linear_feature_colu
                                            dnn_activation_fn = "relu", dnn_dropout = NULL,
                                            n_classes = 2L, label_vocabulary = NULL,
                                            seed = NULL) {
-  tb_estimator("DNNLinearCombinedClassifier", list(
+  tb_call("estimators.canned.DNNLinearCombinedClassifier",
     model_dir = tb_path(model_dir), linear_feature_columns = linear_feature_columns,
     linear_optimizer = linear_optimizer, dnn_feature_columns = dnn_feature_columns,
     dnn_optimizer = dnn_optimizer, dnn_hidden_units = as.list(as.integer(dnn_hidden_units)),
     dnn_activation_fn = dnn_activation_fn, dnn_dropout = dnn_dropout,
     n_classes = as.integer(n_classes), label_vocabulary = tb_vocabulary(label_vocabulary),
-    seed = as_nullable_integer(seed)))
+    seed = as_nullable_integer(seed))
 }
 
 tb_vocabulary <- function(v) if (is.null(v)) NULL else as.list(as.character(v))
@@ -424,11 +419,11 @@ boosted_trees_classifier <- function(feature_columns, n_batches_per_layer, model
 svm_classifier <- function(feature_columns, model_dir = NULL, l1_regularization = 0,
                            l2_regularization = 0, label_vocabulary = NULL, optimizer = NULL,
                            seed = NULL) {
-  tb_estimator("LinearSVM", list(
+  tb_call("estimators.canned.LinearSVM",
     feature_columns = feature_columns, model_dir = tb_path(model_dir),
     l1_regularization = l1_regularization, l2_regularization = l2_regularization,
     label_vocabulary = tb_vocabulary(label_vocabulary), optimizer = optimizer,
-    seed = as_nullable_integer(seed)))
+    seed = as_nullable_integer(seed))
 }
 
 #' k-means clustering
