@@ -63,12 +63,6 @@ def _rclasses(x) -> tuple[str, ...]:
     return tuple(attr) if attr is not None else ()
 
 
-def _dim(x):
-    if "dim" in x.list_attrs():
-        return tuple(int(d) for d in x.do_slot("dim"))
-    return None
-
-
 def r_to_py(x):
     """Convert an rpy2 ``Sexp`` to the Python object the contract names."""
     if x is ri.NULL or x.typeof == ri.RTYPES.NILSXP:
@@ -217,20 +211,25 @@ def r_to_py_cdata(cdata, views: list | None = None):
             return _numeric_to_py(cdata, data, info, views)
     elif rtype == _VECSXP:
         if _rlib.Rf_getAttrib(cdata, _rlib.R_ClassSymbol) == _rlib.R_NilValue:
-            items = [r_to_py_cdata(_rlib.VECTOR_ELT(cdata, i), views)
-                     for i in range(_rlib.Rf_xlength(cdata))]
-            names = _rlib.Rf_getAttrib(cdata, _native["names"])
-            if names == _rlib.R_NilValue:
-                return items
-            keys = _strings_to_list(names)
-            if all(keys):  # no "" nor NA among the names
-                return dict(zip(keys, items))
-            return items
+            return _list_cdata_to_py(cdata, views)
     if rtype == _EXTPTRSXP or rtype == _CLOSXP:
         key = _rlib.Rf_getAttrib(cdata, _native["tb_key"])
         if key != _rlib.R_NilValue and _TYPEOF(key) == _REALSXP:
             return handles.lookup(int(_rlib.REAL(key)[0]))
     return r_to_py(rpy2_conversion._cdata_to_rinterface(cdata))
+
+
+def _list_cdata_to_py(cdata, views=None):
+    """An R list: a dict when every element has a name, else a list."""
+    items = [r_to_py_cdata(_rlib.VECTOR_ELT(cdata, i), views)
+             for i in range(_rlib.Rf_xlength(cdata))]
+    names = _rlib.Rf_getAttrib(cdata, _native["names"])
+    if names == _rlib.R_NilValue:
+        return items
+    keys = _strings_to_list(names)
+    if all(keys):  # no "" nor NA among the names
+        return dict(zip(keys, items))
+    return items
 
 
 def _strings_to_list(cdata) -> list:
@@ -427,22 +426,12 @@ def _numeric_sexp_to_py(x):
 
 @r_type_rule(ri.RTYPES.STRSXP)
 def _character_to_py(x):
-    values = [None if s is ri.NA_Character else str(s) for s in x]
-    dim = _dim(x)
-    if dim is None and len(values) == 1:
-        return values[0]
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return array if dim is None else array.reshape(dim, order="F")
+    return _strings_to_py(x.__sexp__._cdata)
 
 
 @r_type_rule(ri.RTYPES.VECSXP)
 def _list_to_py(x):
-    items = [r_to_py(v) for v in x]
-    names = x.names
-    if names is not ri.NULL and all(n not in ("", ri.NA_Character) for n in names):
-        return dict(zip((str(n) for n in names), items))
-    return items
+    return _list_cdata_to_py(x.__sexp__._cdata)
 
 
 @r_type_rule(ri.RTYPES.CLOSXP, ri.RTYPES.BUILTINSXP, ri.RTYPES.SPECIALSXP)
