@@ -124,11 +124,71 @@ def _free(order):
         node.__dict__.clear()
 
 
-def backward(targets, seeds, sources, free=True):
+class _NoHigherOrder(Function):
+    """Stands for a gradient computed by an op whose backward is not itself
+    differentiable: it links the gradient to its inputs so that a tape that
+    differentiates it again says so instead of returning a wrong value."""
+
+    name = "gradient"
+
+    @staticmethod
+    def forward(ctx, *arrays, value, op):
+        ctx.op = op
+        return value
+
+    @staticmethod
+    def backward(ctx, g):
+        from .errors import UnimplementedError
+
+        raise UnimplementedError(
+            f"gradient: a higher-order gradient through the op '{ctx.op}' is not implemented; "
+            "expected only ops with differentiable gradients (elementwise math, matmul, "
+            "reductions, reshaping, indexing, softmax) between the inner tape's target and "
+            "its sources")
+
+
+def _vjp_tensors(node, g):
+    """The op's input gradients as recorded tensors (so an outer tape can differentiate them)."""
+    vjp = getattr(node, "vjp", None)
+    if vjp is not None:
+        return vjp(node, g)
+    arrays = node.backward(node, g._data)
+    op = node.name or type(node).__name__.lower()
+    out = []
+    for a in arrays:
+        if a is None:
+            out.append(None)
+            continue
+        out.append(_NoHigherOrder.apply(g, *node.parents, value=a, op=op))
+    return out
+
+
+def _unbroadcast_t(grad, shape):
+    from . import ops
+
+    if grad.shape == shape:
+        return grad
+    nd = grad.ndim - len(shape)
+    if nd > 0:
+        grad = ops.reduce_sum(grad, axis=tuple(range(nd)))
+    axes = tuple(i for i, d in enumerate(shape) if d == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = ops.reduce_sum(grad, axis=axes, keepdims=True)
+    if grad.shape != shape:
+        grad = ops.reshape(grad, shape)
+    return grad
+
+
+def backward(targets, seeds, sources, free=True, create_graph=False):
     """Gradients of ``sum(targets * seeds)`` w.r.t. each tensor in ``sources``.
 
-    Returns a list aligned with ``sources`` (``None`` where unconnected).
+    Returns a list aligned with ``sources`` (``None`` where unconnected).  With
+    ``create_graph`` the seeds are tensors and every gradient is computed with
+    recorded tensor ops (each op's ``vjp``), so a tape that is still recording
+    can differentiate the result again (higher-order gradients).
     """
+    if create_graph:
+        return _backward_graph(targets, seeds, sources)
     grads = {}  # node -> gradient of its output
     leaf = {}  # id(leaf tensor) -> gradient
     roots = []
@@ -178,6 +238,47 @@ def backward(targets, seeds, sources, free=True):
     return out
 
 
+def _backward_graph(targets, seeds, sources):
+    grads = {}
+    leaf = {}
+    roots = []
+    for t, s in zip(targets, seeds):
+        n = t._node
+        if n is not None:
+            grads[n] = grads[n] + s if n in grads else s
+            roots.append(n)
+        elif t._rg:
+            k = id(t)
+            leaf[k] = leaf[k] + s if k in leaf else s
+    want = {id(s._node): None for s in sources if s._node is not None}
+    order = _toposort(roots)
+    for node in reversed(order):
+        g = grads.pop(node, None)
+        if g is None:
+            continue
+        if id(node) in want:
+            want[id(node)] = g
+        parents = getattr(node, "parents", None)
+        if not parents:
+            continue
+        in_grads = _vjp_tensors(node, g)
+        for p, pg, need in zip(parents, in_grads, node.needs):
+            if pg is None or not need:
+                continue
+            shape = p._data.shape
+            if pg.shape != shape:
+                pg = _unbroadcast_t(pg, shape)
+            pn = p._node
+            if pn is not None:
+                old = grads.get(pn)
+                grads[pn] = pg if old is None else old + pg
+            else:
+                k = id(p)
+                old = leaf.get(k)
+                leaf[k] = pg if old is None else old + pg
+    return [want.get(id(s._node)) if s._node is not None else leaf.get(id(s)) for s in sources]
+
+
 # -- nested structures --------------------------------------------------------------------
 def _flatten(x, out):
     if isinstance(x, (list, tuple)):
@@ -219,6 +320,7 @@ class GradientTape:
         self._used = False
         self._recording = False
         self._targets = []
+        self._explicit = set()  # ids of tensors watched with watch()
 
     def __enter__(self):
         _State.tapes.append(self)
@@ -244,6 +346,7 @@ class GradientTape:
                     f"GradientTape.watch: expected a Tensor or Variable, got {type(t).__name__}")
             if t._data.dtype.kind != "f":
                 continue  # like TF: integer tensors have no gradient
+            self._explicit.add(id(t))
             if not t._rg:
                 t._rg = True
                 if not isinstance(t, Variable):
@@ -257,55 +360,185 @@ class GradientTape:
     def reset(self):
         self._used = False
 
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
-        """d(sum of targets)/d(sources), shaped like ``sources`` (None where unconnected)."""
+    def _seeds(self, targets, output_gradients, graph):
+        def ones(t):
+            a = t._dev.xp.ones(t._data.shape, dtype=t._data.dtype)
+            return _make(a, t._dev) if graph else a
+
+        if output_gradients is None:
+            return [ones(t) for t in targets]
+        og = _flatten(output_gradients, [])
+        if len(og) != len(targets):
+            raise InvalidArgumentError(
+                f"GradientTape.gradient: {len(og)} output_gradients for {len(targets)} "
+                "targets; expected one per target")
+        seeds = []
+        for t, g in zip(targets, og):
+            if g is None:
+                seeds.append(ones(t))
+                continue
+            if isinstance(g, Tensor):
+                a = g if graph else g._data
+            else:
+                a = t._dev.xp.asarray(g, t._data.dtype)
+                a = _make(a, t._dev) if graph else a
+            if a.shape != t._data.shape:
+                raise InvalidArgumentError(
+                    f"GradientTape.gradient: output_gradient of shape {shape_str(a.shape)} "
+                    f"for target of shape {shape_str(t.shape)}; expected the same shape")
+            seeds.append(a)
+        return seeds
+
+    def _check(self, what, targets, flat_sources):
         if self._used and not self.persistent:
             raise RuntimeError(
-                "GradientTape.gradient can only be called once on a non-persistent tape; "
+                f"GradientTape.{what} can only be called once on a non-persistent tape; "
                 "expected GradientTape(persistent=True) for several calls")
-        targets = _flatten(target, [])
-        flat_sources = _flatten(sources, [])
         for t in targets + flat_sources:
             if not isinstance(t, Tensor):
                 raise InvalidArgumentError(
-                    f"GradientTape.gradient: expected Tensors as targets and sources, got "
+                    f"GradientTape.{what}: expected Tensors as targets and sources, got "
                     f"{type(t).__name__}")
-        if output_gradients is None:
-            seeds = [t._dev.xp.ones(t._data.shape, dtype=t._data.dtype) for t in targets]
+
+    def _outer_recording(self):
+        """Another tape records: gradients are computed with recorded ops (higher order)."""
+        return _State.on and any(t is not self for t in _State.tapes)
+
+    def _backward(self, targets, seeds, flat_sources, free, graph):
+        if graph:
+            grads = backward(targets, seeds, flat_sources, create_graph=True)
         else:
-            og = _flatten(output_gradients, [])
-            if len(og) != len(targets):
-                raise InvalidArgumentError(
-                    f"GradientTape.gradient: {len(og)} output_gradients for {len(targets)} "
-                    "targets; expected one per target")
-            seeds = []
-            for t, g in zip(targets, og):
-                if g is None:
-                    seeds.append(t._dev.xp.ones(t._data.shape, dtype=t._data.dtype))
-                    continue
-                a = g._data if isinstance(g, Tensor) else t._dev.xp.asarray(g, t._data.dtype)
-                if a.shape != t._data.shape:
-                    raise InvalidArgumentError(
-                        f"GradientTape.gradient: output_gradient of shape {shape_str(a.shape)} "
-                        f"for target of shape {shape_str(t.shape)}; expected the same shape")
-                seeds.append(a)
-        free = not self.persistent
-        self._used = True
-        was = _State.paused
-        _State.paused = 1
-        _refresh()
-        try:
-            grads = backward(targets, seeds, flat_sources, free=free)
-        finally:
-            _State.paused = was
+            was = _State.paused
+            _State.paused = 1
             _refresh()
-        if unconnected_gradients in ("zero", "ZERO") or getattr(
-                unconnected_gradients, "value", None) == "zero":
-            grads = [_make(s._dev.xp.zeros(s._data.shape, s._data.dtype), s._dev)
-                     if g is None else g for g, s in zip(grads, flat_sources)]
+            try:
+                grads = backward(targets, seeds, flat_sources, free=free)
+            finally:
+                _State.paused = was
+                _refresh()
+        if not self.watch_accessed_variables:
+            grads = [g if not isinstance(s, Variable) or id(s) in self._explicit else None
+                     for g, s in zip(grads, flat_sources)]
+        return grads
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
+        """d(sum of targets)/d(sources), shaped like ``sources`` (None where unconnected).
+
+        Called while another tape records (a tape inside a tape), the gradient is
+        itself recorded, so the outer tape can differentiate it again.
+        """
+        targets = _flatten(target, [])
+        flat_sources = _flatten(sources, [])
+        self._check("gradient", targets, flat_sources)
+        graph = self._outer_recording()
+        seeds = self._seeds(targets, output_gradients, graph)
+        self._used = True
+        grads = self._backward(targets, seeds, flat_sources, not self.persistent and not graph,
+                               graph)
+        zero = unconnected_gradients in ("zero", "ZERO") or getattr(
+            unconnected_gradients, "value", None) == "zero"
+        grads = [_make(s._dev.xp.zeros(s._data.shape, s._data.dtype), s._dev)
+                 if g is None and zero else g for g, s in zip(grads, flat_sources)]
         if isinstance(sources, Tensor):
             return grads[0]
         return _pack(sources, grads)
+
+    def _rows(self, what, target, sources, rows, unconnected_gradients):
+        """One backward pass per seed in ``rows`` (arrays shaped like target); per source the
+        list of gradients (zeros where unconnected, or None with unconnected 'none')."""
+        flat_sources = _flatten(sources, [])
+        self._check(what, [target], flat_sources)
+        graph = self._outer_recording()
+        self._used = True
+        per_source = [[] for _ in flat_sources]
+        zero = unconnected_gradients in ("zero", "ZERO") or getattr(
+            unconnected_gradients, "value", None) == "zero"
+        connected = [False] * len(flat_sources)
+        for seed in rows:
+            s = _make(seed, target._dev) if graph else seed
+            grads = self._backward([target], [s], flat_sources, False, graph)
+            for i, (g, src) in enumerate(zip(grads, flat_sources)):
+                if g is None:
+                    g = _make(src._dev.xp.zeros(src._data.shape, src._data.dtype), src._dev)
+                else:
+                    connected[i] = True
+                per_source[i].append(g)
+        if not self.persistent and not graph:
+            _free(_toposort([target._node] if target._node is not None else []))
+        return flat_sources, per_source, [c or zero for c in connected]
+
+    def jacobian(self, target, sources, unconnected_gradients="none",
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """d target / d source for every element: shape target.shape + source.shape."""
+        from . import ops
+
+        if not isinstance(target, Tensor):
+            raise InvalidArgumentError(
+                f"GradientTape.jacobian: expected a Tensor target, got {type(target).__name__}")
+        shape = target.shape
+        n = target._data.size
+        xp = target._dev.xp
+
+        def rows():
+            for i in range(n):
+                e = xp.zeros(n, dtype=target._data.dtype)
+                e[i] = 1
+                yield e.reshape(shape)
+
+        flat_sources, per_source, keep = self._rows("jacobian", target, sources, rows(),
+                                                    unconnected_gradients)
+        out = []
+        for src, gs, k in zip(flat_sources, per_source, keep):
+            if not k:
+                out.append(None)
+            elif n == 0:
+                out.append(_make(xp.zeros(shape + src.shape, src._data.dtype), src._dev))
+            else:
+                out.append(ops.reshape(ops.stack(gs), shape + src.shape))
+        if isinstance(sources, Tensor):
+            return out[0]
+        return _pack(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example jacobians: target [b, y...], source [b, x...] -> [b, y..., x...]
+        (example i of the target must depend only on example i of the source)."""
+        from . import ops
+
+        for what, t in (("target", target), ("source", source)):
+            if not isinstance(t, Tensor):
+                raise InvalidArgumentError(f"GradientTape.batch_jacobian: expected a Tensor "
+                                           f"{what}, got {type(t).__name__}")
+            if t.ndim < 1:
+                raise InvalidArgumentError(
+                    f"GradientTape.batch_jacobian: the {what} has shape ()"
+                    "; expected a batch dimension first (rank >= 1)")
+        if target.shape[0] != source.shape[0]:
+            raise InvalidArgumentError(
+                f"GradientTape.batch_jacobian: target {shape_str(target.shape)} and source "
+                f"{shape_str(source.shape)} differ in the batch dimension; expected the same "
+                "first dimension")
+        b, ys = target.shape[0], target.shape[1:]
+        m = 1
+        for d in ys:
+            m *= d
+        xp = target._dev.xp
+
+        def rows():
+            for j in range(m):
+                e = xp.zeros((b, m), dtype=target._data.dtype)
+                e[:, j] = 1
+                yield e.reshape(target.shape)
+
+        _, per_source, keep = self._rows("batch_jacobian", target, source, rows(),
+                                         unconnected_gradients)
+        gs = per_source[0]
+        if not keep[0]:
+            return None
+        if m == 0 or b == 0:
+            return _make(xp.zeros((b,) + ys + source.shape[1:], source._data.dtype),
+                         source._dev)
+        return ops.reshape(ops.stack(gs, axis=1), (b,) + ys + source.shape[1:])
 
 
 @contextlib.contextmanager

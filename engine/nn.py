@@ -24,23 +24,40 @@ __all__ = ["relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "softplus", "so
 sigmoid = ops.sigmoid
 tanh = ops.tanh
 
+def _mask(g, m):
+    """``g`` where the (constant) mask ``m`` holds, else 0, as a recorded op."""
+    return ops.where(Tensor._make(m, g._dev), g, ops.zeros_like(g))
+
+
+def _pos(x):
+    return Tensor._make(x._data > 0, x._dev)
+
+
 # -- activations ------------------------------------------------------------------------
-relu = _unary("relu", lambda xp, x: xp.maximum(x, 0), lambda xp, x, y, g: g * (x > 0))
+relu = _unary("relu", lambda xp, x: xp.maximum(x, 0), lambda xp, x, y, g: g * (x > 0),
+              vjp=lambda x, g: _mask(g, x._data > 0))
 relu6 = _unary("relu6", lambda xp, x: xp.clip(x, 0, 6),
-               lambda xp, x, y, g: g * ((x > 0) & (x < 6)))
+               lambda xp, x, y, g: g * ((x > 0) & (x < 6)),
+               vjp=lambda x, g: _mask(g, (x._data > 0) & (x._data < 6)))
 _leaky = _unary("leaky_relu", lambda xp, x, alpha: xp.where(x > 0, x, x * alpha),
-                lambda xp, x, y, g, alpha: xp.where(x > 0, g, g * alpha))
+                lambda xp, x, y, g, alpha: xp.where(x > 0, g, g * alpha),
+                vjp=lambda x, g, alpha: ops.where(_pos(x), g, g * alpha))
 _elu = _unary("elu", lambda xp, x: xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))),
-              lambda xp, x, y, g: xp.where(x > 0, g, g * (y + 1)))
+              lambda xp, x, y, g: xp.where(x > 0, g, g * (y + 1)),
+              vjp=lambda x, g: ops.where(_pos(x), g, g * ops.exp(ops.minimum(x, 0))))
 _SELU_A, _SELU_S = 1.6732632423543772, 1.0507009873554805
 selu = _unary("selu",
               lambda xp, x: _SELU_S * xp.where(x > 0, x, _SELU_A * xp.expm1(xp.minimum(x, 0))),
-              lambda xp, x, y, g: xp.where(x > 0, g * _SELU_S, g * (y + _SELU_S * _SELU_A)))
+              lambda xp, x, y, g: xp.where(x > 0, g * _SELU_S, g * (y + _SELU_S * _SELU_A)),
+              vjp=lambda x, g: ops.where(_pos(x), g * _SELU_S,
+                                         g * (_SELU_S * _SELU_A) * ops.exp(ops.minimum(x, 0))))
 softplus = _unary("softplus",
                   lambda xp, x: xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x))),
-                  lambda xp, x, y, g: g * (0.5 + 0.5 * xp.tanh(0.5 * x)))
+                  lambda xp, x, y, g: g * (0.5 + 0.5 * xp.tanh(0.5 * x)),
+                  vjp=lambda x, g: g * ops.sigmoid(x))
 softsign = _unary("softsign", lambda xp, x: x / (1 + xp.abs(x)),
-                  lambda xp, x, y, g: g / xp.square(1 + xp.abs(x)))
+                  lambda xp, x, y, g: g / xp.square(1 + xp.abs(x)),
+                  vjp=lambda x, g: g / ops.square(1 + ops.abs(x)))
 
 
 def _silu_bwd(xp, x, y, g):
@@ -48,7 +65,13 @@ def _silu_bwd(xp, x, y, g):
     return g * (s * (1 + x * (1 - s)))
 
 
-silu = _unary("silu", lambda xp, x: x * (0.5 + 0.5 * xp.tanh(0.5 * x)), _silu_bwd)
+def _silu_vjp(x, g):
+    s = ops.sigmoid(x)
+    return g * (s * (1 + x * (1 - s)))
+
+
+silu = _unary("silu", lambda xp, x: x * (0.5 + 0.5 * xp.tanh(0.5 * x)), _silu_bwd,
+              vjp=_silu_vjp)
 
 
 def swish(features, beta=1.0, name=None):
@@ -76,7 +99,12 @@ def _gelu_bwd(xp, x, y, g):
     return g * (cdf + x * _INV_SQRT_2PI * xp.exp(-0.5 * x * x))
 
 
-_gelu_exact = _unary("gelu", _gelu_fwd, _gelu_bwd)
+def _gelu_vjp(x, g):
+    cdf = 0.5 * (1 + ops.erf(x * _INV_SQRT2))
+    return g * (cdf + x * _INV_SQRT_2PI * ops.exp(-0.5 * x * x))
+
+
+_gelu_exact = _unary("gelu", _gelu_fwd, _gelu_bwd, vjp=_gelu_vjp)
 
 
 def gelu(features, approximate=False, name=None):
@@ -112,6 +140,11 @@ class _Softmax(Function):
         y = ctx.y
         return (y * (g - (g * y).sum(axis=ctx.axis, keepdims=True)),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        y = softmax(ctx.parents[0], ctx.axis)
+        return (y * (g - ops.reduce_sum(g * y, ctx.axis, keepdims=True)),)
+
 
 class _LogSoftmax(Function):
     name = "log_softmax"
@@ -125,6 +158,11 @@ class _LogSoftmax(Function):
     @staticmethod
     def backward(ctx, g):
         return (g - ctx.xp.exp(ctx.y) * g.sum(axis=ctx.axis, keepdims=True),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        y = softmax(ctx.parents[0], ctx.axis)
+        return (g - y * ops.reduce_sum(g, ctx.axis, keepdims=True),)
 
 
 def _float_axis(x, axis, op):

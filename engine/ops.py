@@ -156,6 +156,10 @@ class _Add(Function):
     def backward(ctx, g):
         return g, g
 
+    @staticmethod
+    def vjp(ctx, g):
+        return g, g
+
 
 class _Sub(Function):
     name = "subtract"
@@ -167,6 +171,10 @@ class _Sub(Function):
     @staticmethod
     def backward(ctx, g):
         return g, (-g if ctx.needs[1] else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return g, (negative(g) if ctx.needs[1] else None)
 
 
 class _Mul(Function):
@@ -182,6 +190,12 @@ class _Mul(Function):
         n = ctx.needs
         return (g * ctx.b if n[0] else None), (g * ctx.a if n[1] else None)
 
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.parents
+        n = ctx.needs
+        return (multiply(g, b) if n[0] else None), (multiply(g, a) if n[1] else None)
+
 
 class _Div(Function):
     name = "divide"
@@ -196,6 +210,12 @@ class _Div(Function):
         n = ctx.needs
         gb = g / ctx.b
         return gb, ((-gb) * ctx.a / ctx.b if n[1] else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.parents
+        gb = divide(g, b)
+        return gb, (negative(gb) * a / b if ctx.needs[1] else None)
 
 
 class _Pow(Function):
@@ -217,6 +237,17 @@ class _Pow(Function):
             gb = g * ctx.y * xp.where(pos, xp.log(xp.where(pos, a, 1)), 0)
         return ga, gb
 
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.parents
+        ga = g * b * pow(a, b - 1) if ctx.needs[0] else None
+        gb = None
+        if ctx.needs[1]:
+            pos = greater(a, 0)
+            safe = where(pos, a, ones_like(a))
+            gb = g * pow(a, b) * where(pos, log(safe), zeros_like(a))
+        return ga, gb
+
 
 class _Maximum(Function):
     name = "maximum"
@@ -230,6 +261,12 @@ class _Maximum(Function):
     def backward(ctx, g):
         m = ctx.mask
         return g * m, g * ~m
+
+    @staticmethod
+    def vjp(ctx, g):
+        m = _make(ctx.mask, g._dev)
+        z = zeros_like(g)
+        return where(m, g, z), where(m, z, g)
 
 
 class _Minimum(Function):
@@ -245,6 +282,12 @@ class _Minimum(Function):
         m = ctx.mask
         return g * m, g * ~m
 
+    @staticmethod
+    def vjp(ctx, g):
+        m = _make(ctx.mask, g._dev)
+        z = zeros_like(g)
+        return where(m, g, z), where(m, z, g)
+
 
 class _Mod(Function):
     name = "mod"
@@ -257,6 +300,11 @@ class _Mod(Function):
     @staticmethod
     def backward(ctx, g):
         return g, (-g * ctx.xp.floor_divide(ctx.a, ctx.b) if ctx.needs[1] else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        q = _make(ctx.xp.floor_divide(ctx.a, ctx.b), g._dev)
+        return g, (negative(g) * q if ctx.needs[1] else None)
 
 
 class _FloorDiv(Function):
@@ -327,8 +375,9 @@ def squared_difference(x, y, name=None):
 # ==================================================================================
 # elementwise unary
 # ==================================================================================
-def _unary(opname, fwd, bwd, float_only=True, differentiable=True):
-    """Define a unary elementwise op from ``fwd(xp, x, **kw)`` and ``bwd(xp, x, y, g, **kw)``."""
+def _unary(opname, fwd, bwd, float_only=True, differentiable=True, vjp=None):
+    """Define a unary elementwise op from ``fwd(xp, x, **kw)`` and ``bwd(xp, x, y, g, **kw)``;
+    ``vjp(x, g, **kw)`` is the same gradient written with tensor ops (for higher orders)."""
 
     class _Op(Function):
         name = opname
@@ -344,6 +393,8 @@ def _unary(opname, fwd, bwd, float_only=True, differentiable=True):
             return (bwd(ctx.xp, ctx.x, ctx.y, g, **ctx.kw),)
 
     _Op.differentiable = differentiable
+    if vjp is not None:
+        _set_vjp(_Op, vjp)
     _Op.__name__ = _Op.__qualname__ = "_" + opname.title().replace("_", "")
 
     def op(x, name=None, **kw):
@@ -355,6 +406,10 @@ def _unary(opname, fwd, bwd, float_only=True, differentiable=True):
     op.__name__ = opname
     op.Function = _Op
     return op
+
+
+def _set_vjp(cls, fn):
+    cls.vjp = staticmethod(lambda ctx, g: (fn(ctx.parents[0], g, **ctx.kw),))
 
 
 def _erf_fwd(xp, x):
@@ -392,6 +447,31 @@ is_finite = _unary("is_finite", lambda xp, x: xp.isfinite(x), None, differentiab
 is_inf = _unary("is_inf", lambda xp, x: xp.isinf(x), None, differentiable=False)
 
 
+def _sigmoid_vjp(x, g):
+    s = sigmoid(x)
+    return g * s * (1 - s)
+
+
+# the same gradients as recorded tensor ops, so that they can be differentiated again
+for _op, _fn in (
+        (negative, lambda x, g: negative(g)),
+        (abs, lambda x, g: g * sign(x)),
+        (sqrt, lambda x, g: g / (2 * sqrt(x))),
+        (rsqrt, lambda x, g: g * -0.5 * pow(rsqrt(x), 3)),
+        (square, lambda x, g: g * (x + x)),
+        (exp, lambda x, g: g * exp(x)),
+        (log, lambda x, g: g / x),
+        (log1p, lambda x, g: g / (1 + x)),
+        (expm1, lambda x, g: g * exp(x)),
+        (sin, lambda x, g: g * cos(x)),
+        (cos, lambda x, g: negative(g) * sin(x)),
+        (tanh, lambda x, g: g * (1 - square(tanh(x)))),
+        (sigmoid, _sigmoid_vjp),
+        (erf, lambda x, g: g * (_SQRT_2_OVER_PI * exp(negative(x * x)))),
+        (reciprocal, lambda x, g: negative(g) / square(x))):
+    _set_vjp(_op.Function, _fn)
+
+
 class _Identity(Function):
     name = "identity"
 
@@ -402,6 +482,8 @@ class _Identity(Function):
     @staticmethod
     def backward(ctx, g):
         return (g,)
+
+    vjp = backward
 
 
 def identity(x, name=None):
@@ -420,6 +502,12 @@ class _Clip(Function):
     def backward(ctx, g):
         x = ctx.x
         return (g * ((x >= ctx.lo) & (x <= ctx.hi)),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x = ctx.x
+        m = _make((x >= ctx.lo) & (x <= ctx.hi), g._dev)
+        return (where(m, g, zeros_like(g)),)
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -454,6 +542,13 @@ class _Where(Function):
         zero = xp.zeros((), dtype=g.dtype)
         return (xp.where(c, g, zero) if ctx.needs[0] else None,
                 xp.where(c, zero, g) if ctx.needs[1] else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        c = _make(ctx.cond, g._dev)
+        z = zeros_like(g)
+        return (where(c, g, z) if ctx.needs[0] else None,
+                where(c, z, g) if ctx.needs[1] else None)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -544,6 +639,10 @@ class _Sum(Function):
     def backward(ctx, g):
         return (ctx.xp.broadcast_to(g.reshape(_keep_shape(ctx.shape, ctx.axes)), ctx.shape),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        return (broadcast_to(reshape(g, _keep_shape(ctx.shape, ctx.axes)), ctx.shape),)
+
 
 class _Mean(Function):
     name = "reduce_mean"
@@ -560,6 +659,11 @@ class _Mean(Function):
         g = g.reshape(_keep_shape(ctx.shape, ctx.axes)) * g.dtype.type(1.0 / ctx.n)
         return (ctx.xp.broadcast_to(g, ctx.shape),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        g = reshape(g, _keep_shape(ctx.shape, ctx.axes)) * (1.0 / ctx.n)
+        return (broadcast_to(g, ctx.shape),)
+
 
 class _MaxMin(Function):
     @staticmethod
@@ -575,6 +679,14 @@ class _MaxMin(Function):
         mask = x == ctx.y.reshape(ks)
         count = mask.sum(axis=axes, keepdims=True)
         return (mask * (g.reshape(ks) / count).astype(g.dtype),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x, axes = ctx.x, ctx.axes
+        ks = _keep_shape(x.shape, axes)
+        mask = x == ctx.y.reshape(ks)
+        w = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
+        return (reshape(g, ks) * _make(w, g._dev),)
 
 
 class _Prod(Function):
@@ -621,6 +733,12 @@ class _LogSumExp(Function):
     def backward(ctx, g):
         ks = ctx.yk.shape
         return (g.reshape(ks) * ctx.xp.exp(ctx.x - ctx.yk),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        x = ctx.parents[0]
+        yk = reduce_logsumexp(x, ctx.axes, keepdims=True)
+        return (reshape(g, ctx.yk.shape) * exp(x - yk),)
 
 
 def _reduce(cls, x, axis, keepdims, op, need_float=False, **kw):
@@ -715,6 +833,11 @@ class _Cumsum(Function):
         axis, exclusive, reverse = ctx.args
         return (_cumsum(ctx.xp, g, axis, exclusive, not reverse),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        axis, exclusive, reverse = ctx.args
+        return (cumsum(g, axis, exclusive, not reverse),)
+
 
 def _cumsum(xp, x, axis, exclusive, reverse):
     if reverse:
@@ -752,6 +875,13 @@ class _MatMul(Function):
         n = ctx.needs
         return ((g @ ctx.b.swapaxes(-1, -2)) if n[0] else None,
                 (ctx.a.swapaxes(-1, -2) @ g) if n[1] else None)
+
+    @staticmethod
+    def vjp(ctx, g):
+        a, b = ctx.parents
+        n = ctx.needs
+        return (matmul(g, b, transpose_b=True) if n[0] else None,
+                matmul(a, g, transpose_a=True) if n[1] else None)
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
@@ -845,6 +975,10 @@ class _Reshape(Function):
     def backward(ctx, g):
         return (g.reshape(ctx.shape),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        return (reshape(g, ctx.shape),)
+
 
 def _shape_arg(shape, op):
     if isinstance(shape, Tensor):
@@ -885,6 +1019,10 @@ class _Transpose(Function):
     @staticmethod
     def backward(ctx, g):
         return (g.transpose(_inverse(ctx.perm)),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (transpose(g, _inverse(ctx.perm)),)
 
 
 def transpose(a, perm=None, conjugate=False, name=None):
@@ -933,6 +1071,8 @@ class _BroadcastTo(Function):
     def backward(ctx, g):
         return (g,)  # the engine's unbroadcast sums it back to x's shape
 
+    vjp = backward
+
 
 def broadcast_to(input, shape, name=None):  # noqa: A002
     x = _t(input, "broadcast_to")
@@ -963,6 +1103,8 @@ class _Concat(Function):
             out.append(g[tuple(idx)])
             start += n
         return out
+
+    vjp = backward  # slicing a tensor g is recorded like slicing an array
 
 
 def _check_same(values, op):
@@ -1006,6 +1148,8 @@ class _Stack(Function):
     def backward(ctx, g):
         pre = (slice(None),) * ctx.axis
         return [g[pre + (i,)] for i in builtins.range(ctx.n)]
+
+    vjp = backward
 
 
 def stack(values, axis=0, name=None):
@@ -1071,6 +1215,13 @@ class _Tile(Function):
             inter += [m, s]
         return (g.reshape(inter).sum(axis=tuple(builtins.range(0, 2 * len(ctx.m), 2))),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        inter = []
+        for m, s in zip(ctx.m, ctx.shape):
+            inter += [m, s]
+        return (reduce_sum(reshape(g, inter), tuple(builtins.range(0, 2 * len(ctx.m), 2))),)
+
 
 def tile(input, multiples, name=None):  # noqa: A002
     x = _t(input, "tile")
@@ -1093,6 +1244,8 @@ class _Pad(Function):
     @staticmethod
     def backward(ctx, g):
         return (g[ctx.index],)
+
+    vjp = backward
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
@@ -1145,6 +1298,34 @@ class _GetItem(Function):
         else:
             gx[ctx.key] = g
         return (gx,)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (_ScatterInto.apply(g, shape=ctx.shape, key=ctx.key, advanced=ctx.adv),)
+
+
+class _ScatterInto(Function):
+    """Zeros of ``shape`` with ``g`` added at ``key`` (the gradient of getitem)."""
+
+    name = "getitem_grad"
+
+    @staticmethod
+    def forward(ctx, g, shape, key, advanced):
+        ctx.key = key
+        gx = ctx.xp.zeros(shape, dtype=g.dtype)
+        if advanced:
+            _backend_of(ctx.xp).scatter_add(gx, key, g)
+        else:
+            gx[key] = g
+        return gx
+
+    @staticmethod
+    def backward(ctx, g):
+        return (g[ctx.key],)
+
+    @staticmethod
+    def vjp(ctx, g):
+        return (getitem(g, ctx.key),)
 
 
 def _index_key(key, xp, dev):
@@ -1207,6 +1388,13 @@ class _Gather(Function):
         _backend_of(xp).scatter_add(gx, idx.reshape(-1), gm)
         return (xp.moveaxis(gx, 0, axis),)
 
+    @staticmethod
+    def vjp(ctx, g):
+        shape, axis, idx = ctx.shape, ctx.axis, ctx.idx
+        gm = reshape(g, shape[:axis] + (idx.size,) + shape[axis + 1:])
+        key = (slice(None),) * axis + (idx.reshape(-1),)
+        return (_ScatterInto.apply(gm, shape=shape, key=key, advanced=True),)
+
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
     """Slices of ``params`` along ``axis`` at ``indices`` (any shape of ints)."""
@@ -1263,6 +1451,12 @@ class _Cast(Function):
         if ctx.src.kind != "f" or g.dtype.kind != "f":
             return (None,)
         return (g.astype(ctx.src),)
+
+    @staticmethod
+    def vjp(ctx, g):
+        if ctx.src.kind != "f" or g._data.dtype.kind != "f":
+            return (None,)
+        return (cast(g, ctx.src),)
 
 
 def cast(x, dtype, name=None):

@@ -1,0 +1,40 @@
+# Higher-order gradients from R, and the engine's guards against silent wrong
+# answers (integer division by zero and overflow, a non-finite training loss).
+
+test_that("a tape inside a tape gives the second derivative", {
+  skip_if_no_python()
+  x <- tf$Variable(1)
+  with(tf$GradientTape() %as% t1, {
+    with(tf$GradientTape() %as% t2, {
+      y <- x^3
+    })
+    g <- t2$gradient(y, x)
+  })
+  expect_equal(as.array(g), 3)  # 3 x^2 at 1
+  expect_equal(as.array(t1$gradient(g, x)), 6)  # 6 x at 1
+})
+
+test_that("tape$jacobian() and tape$batch_jacobian() match finite differences", {
+  skip_if_no_python()
+  x0 <- matrix(c(0.3, -1.2, 2, 0.5, 1, -0.4), 2)
+  f_r <- function(x) tanh(x) * 2 + x^2
+  x <- tf$constant(x0)
+  with(tf$GradientTape(persistent = TRUE) %as% tape, {
+    tape$watch(x)
+    y <- tf$tanh(x) * 2 + x^2
+  })
+  jac <- as.array(tape$jacobian(y, x))
+  expect_equal(dim(jac), c(2, 3, 2, 3))
+  h <- 1e-6
+  for (i in 1:2) for (j in 1:3) {
+    e <- matrix(0, 2, 3)
+    e[i, j] <- h
+    expect_equal(jac[, , i, j], (f_r(x0 + e) - f_r(x0 - e)) / (2 * h), tolerance = 1e-6)
+  }
+  bj <- as.array(tape$batch_jacobian(y, x))
+  expect_equal(dim(bj), c(2, 3, 3))
+  # elementwise: the per-example jacobian is diagonal with 2 (1 - tanh^2) + 2 x
+  for (b in 1:2) {
+    expect_equal(bj[b, , ], diag(2 * (1 - tanh(x0[b, ])^2) + 2 * x0[b, ]), tolerance = 1e-10)
+  }
+})
