@@ -21,7 +21,8 @@ tb_caller_name <- function() {
   for (i in rev(seq_along(calls))) {
     head <- calls[[i]][[1]]
     name <- if (is.name(head)) as.character(head) else ""
-    if (name == "" || !identical(topenv(environment(sys.function(i))), ns)) next
+    if (name %in% c("", "tb_arg_error") ||
+        !identical(topenv(environment(sys.function(i))), ns)) next
     if (name %in% exports) return(name)
     generic <- sub("[.]tensorbridge.*$|[.]keras.*$", "", name)
     if (generic != name) return(generic)
