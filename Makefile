@@ -28,11 +28,12 @@ PY_SOURCES := pyproject.toml $(shell find engine bridge estimators -name '*.py' 
 R_SOURCES  := $(shell find rpkg -path rpkg/inst/python -prune -o -type f \
                 -not -name '*.o' -not -name '*.so' -print 2>/dev/null)
 
-.PHONY: help setup demo demo-bridge test lint pytest rtest rcheck vignettes bench-bridge bench-fit clean
+.PHONY: help setup demo demo-bridge test test-full lint pytest rtest rcheck vignettes bench-bridge bench-fit clean
 
 help:
 	@echo "make demo   - set up what is missing, then train the demo model from R"
 	@echo "make test   - set up what is missing, then run every check"
+	@echo "make test-full - the same with the slow sizes (loops of 20 gctorture runs, full leak counts, long fuzz)"
 	@echo "make setup  - only the set-up part"
 
 setup: $(STAMPS)/apt $(STAMPS)/venv $(STAMPS)/rlib
@@ -84,6 +85,12 @@ demo-bridge: setup
 
 test: setup lint pytest rtest rcheck vignettes
 	@echo "==> all checks passed"
+
+# The same checks at their large sizes: tests read TENSORBRIDGE_TEST_FULL=1
+# (20 gctorture runs instead of one, the full leak counts, a longer fuzz).
+# Not run by CI.
+test-full:
+	TENSORBRIDGE_TEST_FULL=1 $(MAKE) test
 
 lint: setup
 	@echo "==> ruff"
