@@ -13,7 +13,7 @@ from . import dtypes
 from .autograd import Function, _State
 from .device import CPU, current_device, get_device
 from .errors import InvalidArgumentError, InvalidDTypeError, OutOfRangeError, shape_str
-from .tensor import Tensor, convert_to_tensor
+from .tensor import Tensor, _check_int_range, convert_to_tensor
 
 _make = Tensor._make
 _FROM_NP = dtypes.FROM_NP
@@ -142,6 +142,93 @@ def _axes(axis, ndim, op, shape):
     return (_axis(axis, ndim, op, shape),)
 
 
+
+# -- integer guards: R gives NA (with a warning) where int arithmetic overflows and TF
+# raises on integer division by zero; numpy wraps silently / returns 0.  Only integer
+# results are checked (one dtype test on the float path).
+def _overflow(op, dtype):
+    alt = "int64 or a float dtype" if dtype.itemsize < 8 else "a float dtype (float64)"
+    info = np.iinfo(dtype)
+    return InvalidArgumentError(
+        f"{op}: integer overflow: the result does not fit in {dtype.name} "
+        f"({info.min} .. {info.max}); expected values that fit, or cast the inputs to {alt} "
+        "first (tf.cast)")
+
+
+def _fits(xp, wide, dtype):
+    info = np.iinfo(dtype)
+    return not bool(xp.any((wide < info.min) | (wide > info.max)))
+
+
+def _check_int_binary(op, xp, a, b, r):
+    """Raise if the integer result ``r`` of ``a <op> b`` wrapped around."""
+    dt = r.dtype
+    if dt.kind == "b" or r.size == 0:
+        return
+    if dt.itemsize < 8:
+        wa, wb = a.astype(np.int64), b.astype(np.int64)
+        wide = wa + wb if op == "add" else wa - wb if op == "subtract" else wa * wb
+        if not _fits(xp, wide, dt):
+            raise _overflow(op, dt)
+        return
+    if dt.kind != "i":
+        return
+    with np.errstate(all="ignore"):
+        if op == "add":
+            bad = xp.any(((a ^ r) & (b ^ r)) < 0)
+        elif op == "subtract":
+            bad = xp.any(((a ^ b) & (a ^ r)) < 0)
+        else:  # multiply: r // a == b exactly when no wrap (and MIN * -1 is a wrap)
+            low = np.iinfo(dt).min
+            nz = a != 0
+            q = xp.floor_divide(r, xp.where(nz, a, 1))
+            bad = xp.any(nz & (q != b)) or xp.any((a == -1) & (b == low))
+    if bool(bad):
+        raise _overflow(op, dt)
+
+
+def _check_int_divisor(op, xp, a, b):
+    if b.dtype.kind in "iu" and bool(xp.any(b == 0)):
+        raise InvalidArgumentError(
+            f"{op}: Integer division by zero: the {b.dtype.name} divisor holds 0; "
+            "expected non-zero divisors (or cast to a float dtype, where x / 0 is inf)")
+    if b.dtype.kind == "i":
+        low = np.iinfo(b.dtype).min
+        if op == "floordiv" and bool(xp.any((a == low) & (b == -1))):
+            raise _overflow(op, b.dtype)
+
+
+def _check_int_unary(op, xp, x):
+    if x.dtype.kind == "i" and x.size and bool(xp.any(x == np.iinfo(x.dtype).min)):
+        raise _overflow(op, x.dtype)
+
+
+def _check_int_pow(xp, a, b):
+    if a.size == 0:
+        return
+    if b.dtype.kind == "i" and bool(xp.any(b < 0)):
+        raise InvalidArgumentError(
+            f"pow: integer base to a negative integer power in {a.dtype.name}; expected "
+            "non-negative exponents (or cast to a float dtype)")
+    with np.errstate(all="ignore"):
+        f = xp.power(a.astype(np.float64), b.astype(np.float64))
+    info = np.iinfo(a.dtype)
+    if bool(xp.any((f < info.min) | (f > info.max))):
+        raise _overflow("pow", a.dtype)
+
+
+def _check_int_sum(op, xp, x, axes, keepdims, r):
+    """A wrapped integer sum differs from the float64 sum by a multiple of 2**bits."""
+    if r.size == 0 or x.dtype.kind == "b":
+        return
+    f = xp.sum(x, axis=axes, keepdims=keepdims, dtype=np.float64)
+    if r.dtype.itemsize < 8:
+        ok = _fits(xp, f, r.dtype)
+    else:
+        ok = not bool(xp.any(xp.abs(f - r.astype(np.float64)) > 2.0 ** 62))
+    if not ok:
+        raise _overflow(op, r.dtype)
+
 # ==================================================================================
 # elementwise binary
 # ==================================================================================
@@ -150,7 +237,10 @@ class _Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return a + b
+        r = a + b
+        if r.dtype.kind in "iu":
+            _check_int_binary("add", ctx.xp, a, b, r)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -166,7 +256,10 @@ class _Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        return a - b
+        r = a - b
+        if r.dtype.kind in "iu":
+            _check_int_binary("subtract", ctx.xp, a, b, r)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -183,7 +276,10 @@ class _Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.a, ctx.b = a, b
-        return a * b
+        r = a * b
+        if r.dtype.kind in "iu":
+            _check_int_binary("multiply", ctx.xp, a, b, r)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -223,6 +319,8 @@ class _Pow(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype.kind in "iu":
+            _check_int_pow(ctx.xp, a, b)
         y = ctx.xp.power(a, b)
         ctx.a, ctx.b, ctx.y = a, b, y
         return y
@@ -295,6 +393,8 @@ class _Mod(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.a, ctx.b = a, b
+        if b.dtype.kind in "iu":
+            _check_int_divisor("mod", ctx.xp, a, b)
         return ctx.xp.mod(a, b)
 
     @staticmethod
@@ -313,6 +413,8 @@ class _FloorDiv(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        if b.dtype.kind in "iu":
+            _check_int_divisor("floordiv", ctx.xp, a, b)
         return ctx.xp.floor_divide(a, b)
 
 
@@ -418,8 +520,20 @@ def _erf_fwd(xp, x):
 
 _SQRT_2_OVER_PI = 2.0 / np.sqrt(np.pi)
 
-negative = _unary("negative", lambda xp, x: -x, lambda xp, x, y, g: -g, float_only=False)
-abs = _unary("abs", lambda xp, x: xp.abs(x),  # noqa: A001 - TF name
+def _neg_fwd(xp, x):
+    if x.dtype.kind == "i":
+        _check_int_unary("negative", xp, x)
+    return -x
+
+
+def _abs_fwd(xp, x):
+    if x.dtype.kind == "i":
+        _check_int_unary("abs", xp, x)
+    return xp.abs(x)
+
+
+negative = _unary("negative", _neg_fwd, lambda xp, x, y, g: -g, float_only=False)
+abs = _unary("abs", _abs_fwd,  # noqa: A001 - TF name
              lambda xp, x, y, g: g * xp.sign(x), float_only=False)
 sign = _unary("sign", lambda xp, x: xp.sign(x), None, float_only=False, differentiable=False)
 sqrt = _unary("sqrt", lambda xp, x: xp.sqrt(x), lambda xp, x, y, g: g / (y + y))
@@ -633,7 +747,10 @@ class _Sum(Function):
     def forward(ctx, x, axes, keepdims):
         ctx.shape, ctx.axes = x.shape, axes
         dt = x.dtype if x.dtype.kind != "b" else np.int32
-        return ctx.xp.sum(x, axis=axes, keepdims=keepdims, dtype=dt)
+        r = ctx.xp.sum(x, axis=axes, keepdims=keepdims, dtype=dt)
+        if x.dtype.kind in "iu":
+            _check_int_sum("reduce_sum", ctx.xp, x, axes, keepdims, r)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -695,7 +812,13 @@ class _Prod(Function):
     @staticmethod
     def forward(ctx, x, axes, keepdims):
         ctx.x, ctx.axes = x, axes
-        return ctx.xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        r = ctx.xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
+        if x.dtype.kind in "iu" and r.size:
+            f = ctx.xp.prod(x, axis=axes, keepdims=keepdims, dtype=np.float64)
+            info = np.iinfo(x.dtype)
+            if bool(ctx.xp.any((f < info.min) | (f > info.max))):
+                raise _overflow("reduce_prod", x.dtype)
+        return r
 
     @staticmethod
     def backward(ctx, g):
@@ -843,6 +966,14 @@ def _cumsum(xp, x, axis, exclusive, reverse):
     if reverse:
         x = xp.flip(x, axis)
     y = xp.cumsum(x, axis=axis, dtype=x.dtype)
+    if x.dtype.kind in "iu" and y.size:
+        f = xp.cumsum(x, axis=axis, dtype=np.float64)
+        if x.dtype.itemsize < 8:
+            ok = _fits(xp, f, x.dtype)
+        else:
+            ok = not bool(xp.any(xp.abs(f - y.astype(np.float64)) > 2.0 ** 62))
+        if not ok:
+            raise _overflow("cumsum", x.dtype)
     if exclusive:
         y = xp.roll(y, 1, axis=axis)
         idx = [slice(None)] * x.ndim
@@ -1444,6 +1575,8 @@ class _Cast(Function):
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.src = x.dtype
+        if dtype.kind in "iu" and x.dtype.kind in "fiu" and x.size and ctx.xp is np:
+            _check_int_range(x, dtype, "cast")
         return x.astype(dtype)
 
     @staticmethod

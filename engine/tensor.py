@@ -231,6 +231,8 @@ def convert_to_tensor(value, dtype=None, device=None, name=None, dtype_hint=None
         a = np.asarray(value)
     else:
         a = _infer_python(value, "convert_to_tensor")
+        if dtype is not None and a.dtype.kind == "f" and dtypes.as_dtype(dtype).np.kind in "iu":
+            a = np.asarray(value, dtype=np.float64)  # exact for ints up to 2**53
         if dtype is None and dtype_hint is not None:
             hint = dtypes.as_dtype(dtype_hint)
             if a.dtype.kind != "f" or hint.is_floating:
@@ -243,6 +245,8 @@ def convert_to_tensor(value, dtype=None, device=None, name=None, dtype_hint=None
                 raise InvalidDTypeError(
                     f"convert_to_tensor: cannot convert the float value {value!r} to "
                     f"{d.name}; expected integral values")
+            if d.kind in "iu" and a.dtype.kind in "fiu" and a.size:
+                _check_int_range(a, d)
             a = a.astype(d)
     elif a.dtype not in _FROM_NP:
         if a.dtype.kind == "U" or a.dtype.kind == "S" or a.dtype.kind == "O":
@@ -256,6 +260,25 @@ def convert_to_tensor(value, dtype=None, device=None, name=None, dtype_hint=None
     elif isinstance(a, np.ndarray):
         a = dev.backend.from_host(a)
     return Tensor._make(a, dev)
+
+
+def _check_int_range(a, d, op="convert_to_tensor"):
+    """Refuse a cast to an integer dtype that would wrap around (or turn NaN into a number)."""
+    info = np.iinfo(d)
+    if a.dtype.kind != "f" and np.iinfo(a.dtype).min >= info.min and \
+            np.iinfo(a.dtype).max <= info.max:
+        return
+    lo, hi = a.min().item(), a.max().item()
+    if a.dtype.kind == "f" and lo != lo:
+        raise InvalidArgumentError(
+            f"{op}: cannot convert NaN to {d.name}; expected finite values (or a "
+            "float dtype)")
+    if lo < info.min or hi > info.max:
+        bad = lo if lo < info.min else hi
+        alt = "int64 or a float dtype" if d.itemsize < 8 else "a float dtype"
+        raise InvalidArgumentError(
+            f"{op}: the value {bad!r} does not fit in {d.name} ({info.min} .. "
+            f"{info.max}); expected values in that range, or dtype {alt}")
 
 
 # -- variables --------------------------------------------------------------------

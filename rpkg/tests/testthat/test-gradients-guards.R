@@ -38,3 +38,22 @@ test_that("tape$jacobian() and tape$batch_jacobian() match finite differences", 
     expect_equal(bj[b, , ], diag(2 * (1 - tanh(x0[b, ])^2) + 2 * x0[b, ]), tolerance = 1e-10)
   }
 })
+
+test_that("integer division by zero and integer overflow are errors, not wrapped numbers", {
+  skip_if_no_python()
+  a <- tf$constant(c(7L, 8L))
+  expect_identical(as.array(a %/% tf$constant(c(2L, 3L))), c(7L, 8L) %/% c(2L, 3L))
+  expect_error(a %/% tf$constant(c(2L, 0L)), "Integer division by zero",
+               class = "tensorbridge_error")
+  expect_error(a %% tf$constant(c(0L, 1L)), "Integer division by zero",
+               class = "tensorbridge_error")
+  # R itself gives NA with a warning here
+  expect_warning(r <- .Machine$integer.max + 1L)
+  expect_true(is.na(r))
+  big <- tf$constant(c(.Machine$integer.max, 1L))
+  expect_error(big + 1L, "add: integer overflow: the result does not fit in int32",
+               class = "tensorbridge_error")
+  expect_error(big * 2L, "multiply: integer overflow", class = "tensorbridge_error")
+  expect_error(sum(big), "reduce_sum: integer overflow", class = "tensorbridge_error")
+  expect_identical(as.array(big - 1L), c(.Machine$integer.max, 1L) - 1L)
+})
