@@ -7,20 +7,30 @@ A model file (``model.save(path)``) is a zip archive holding
 weight each slot belongs to), so training resumes exactly where it stopped.
 A weights file (``save_weights``) holds the marker and ``weights.npz``.
 
-Writes go to a temporary file in the target's directory, are fsynced and then
-renamed over the target with ``os.replace``: a crash mid-save leaves the old
-file intact.  A file that is not such an archive (truncated, foreign) raises
+Writes go through ``engine._files.atomic_write``: a temporary file in the
+target's directory (created exclusively, never through a symbolic link, with
+the umask's permissions), fsynced and renamed over the target, so a crash
+mid-save leaves the old file intact; temp files left by killed savers are
+removed by the next save to that directory.
+
+Loading never inflates more than the archive declares, and checks what it
+declares first: metadata members against ``JSON_LIMIT``, ``weights.npz`` and
+``optimizer.npz`` against the shapes of the model that ``config.json`` builds
+(each array's .npy header must give the model's shape and a numeric dtype, and
+its size must be exactly header plus data).  A file that is not such an archive
+(truncated, foreign, or declaring more than the model needs) raises
 ``ValueError("… is not a tensorbridge model file (…)")``.
 """
 
 import io
 import json
+import math
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
+from .._files import atomic_write
 from . import layers as _layers
 from . import losses as _losses
 from . import metrics as _metrics
@@ -228,11 +238,6 @@ def _npz_bytes(arrays):
     return buf.getvalue()
 
 
-def _npz_arrays(data):
-    with np.load(io.BytesIO(data), allow_pickle=False) as z:
-        return [z[k] for k in sorted(z.files)]
-
-
 def _write_archive(f, model, include_optimizer=True):
     """Write the model archive to the binary file object ``f``."""
     with zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as z:
@@ -264,35 +269,6 @@ def _write_weights_archive(f, model):
         z.writestr("weights.npz", _npz_bytes([v.numpy() for v in model.weights]))
 
 
-def atomic_write(path, writer):
-    """Write ``path`` via ``writer(fileobj)`` to a temp file, fsync, then ``os.replace``."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp",
-                               dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            writer(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        try:
-            dfd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError:
-            pass
-
-
 def _check_overwrite(path, overwrite):
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"{path} exists and overwrite=False; choose another path or pass "
@@ -312,8 +288,26 @@ def save_weights(model, filepath, overwrite=True):
     atomic_write(filepath, lambda f: _write_weights_archive(f, model))
 
 
+# Limits on what an archive may declare before anything is inflated (a "zip bomb" declares
+# gigabytes in a small file).  JSON members are small; an array member is its .npy header plus
+# exactly shape x itemsize bytes, and the shapes come from the model the config builds.
+JSON_LIMIT = 16 << 20
+_NPY_SLACK = 1 << 16  # an .npy header (numpy caps it at 10 000 bytes) and its zip entry
+_MAX_ITEMSIZE = 8  # weights and optimizer slots are float/int of at most 8 bytes
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def _nbytes(shape):
+    return math.prod(shape) * _MAX_ITEMSIZE
+
+
 class _Archive:
-    """A validated tensorbridge zip archive (from a path or bytes)."""
+    """A validated tensorbridge zip archive (from a path or bytes).
+
+    Every member is read only after its declared size was checked: JSON members
+    against ``JSON_LIMIT``, array members against the shapes the model needs;
+    zipfile never inflates more than the declared size.
+    """
 
     def __init__(self, source, label, kinds):
         self.label = label
@@ -331,8 +325,8 @@ class _Archive:
             raise ValueError(f"{label} is not a tensorbridge model file (a zip archive without "
                              "the tensorbridge.json marker; it was not written by "
                              "model.save / save_weights)")
-        marker = json.loads(self.read("tensorbridge.json"))
-        self.format = marker.get("format")
+        marker = self.json("tensorbridge.json")
+        self.format = marker.get("format") if isinstance(marker, dict) else None
         if self.format not in kinds:
             raise ValueError(f"{label} is not a tensorbridge model file (its format is "
                              f"{self.format!r}, expected {' or '.join(kinds)})")
@@ -341,38 +335,124 @@ class _Archive:
                              f"{marker.get('format_version')}); upgrade tensorbridge to read it")
         self.names = names
 
-    def read(self, name):
+    def _refuse(self, why):
+        return ValueError(f"{self.label} is not a tensorbridge model file ({why}); the file is "
+                          "damaged or was built to exhaust memory, and it was not unpacked")
+
+    def _check_entry(self, info, limit, need):
+        if info.compress_type not in _METHODS:
+            raise self._refuse(f"{info.filename} uses zip compression method "
+                               f"{info.compress_type}; tensorbridge files are stored or deflated")
+        if info.file_size > limit:
+            raise self._refuse(f"{info.filename} declares {info.file_size} bytes unpacked, more "
+                               f"than the {limit} bytes {need}")
+
+    def read(self, name, limit=JSON_LIMIT, need="a tensorbridge metadata member may hold"):
         try:
-            return self.zip.read(name)
+            info = self.zip.getinfo(name)
         except KeyError:
             raise ValueError(f"{self.label} is not a tensorbridge model file (it lacks "
                              f"{name}; the file is incomplete)") from None
+        self._check_entry(info, limit, need)
+        try:
+            return self.zip.read(info)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is "
                              f"damaged: {exc}; the file may be truncated)") from None
 
-    def arrays(self, name):
+    def json(self, name):
         try:
-            return _npz_arrays(self.read(name))
-        except ValueError as exc:
+            return json.loads(self.read(name))
+        except (ValueError, RecursionError) as exc:
             if "tensorbridge" in str(exc):
                 raise
-            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is "
-                             f"damaged: {exc})") from None
+            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is not "
+                             f"valid JSON: {exc})") from None
+
+    def arrays(self, name, shapes=None, allowed=None, max_count=0, names=None):
+        """The arrays of the .npz member ``name``, checked before each is inflated.
+
+        ``shapes``: the exact shapes expected, in order (``names`` name them in
+        messages); else every array's shape must be in ``allowed`` and there are
+        at most ``max_count`` of them.
+        """
+        if shapes is not None:
+            limit = sum(_nbytes(s) + _NPY_SLACK for s in shapes) + _NPY_SLACK
+        else:
+            limit = max_count * (max(map(_nbytes, allowed), default=0) + _NPY_SLACK) + _NPY_SLACK
+        data = self.read(name, limit, "the model's arrays need")
+        try:
+            inner = zipfile.ZipFile(io.BytesIO(data))
+            members = sorted(inner.infolist(), key=lambda i: i.filename)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise self._refuse(f"{name} is not a readable .npz archive: {exc}") from None
+        count = len(shapes) if shapes is not None else max_count
+        if shapes is not None and len(members) != count:
+            raise ValueError(f"{self.label} holds {len(members)} weight arrays but the model has "
+                             f"{count} weights; the file belongs to a different model")
+        if shapes is None and len(members) > count:
+            raise self._refuse(f"{name} holds {len(members)} arrays, more than the {count} the "
+                               "model's optimizer can have")
+        out = []
+        for k, info in enumerate(members):
+            want = None if shapes is None else tuple(shapes[k])
+            self._check_entry(info, limit, "the model's arrays need")
+            try:
+                with inner.open(info) as f:
+                    version = np.lib.format.read_magic(f)
+                    if version == (1, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+                    elif version == (2, 0):
+                        shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+                    else:
+                        raise ValueError(f"unsupported .npy version {version}")
+                    header = f.tell()
+                if dtype.hasobject or dtype.kind not in "biuf" or dtype.itemsize > _MAX_ITEMSIZE:
+                    raise ValueError(f"array of dtype {dtype} (expected numbers)")
+                if want is not None and tuple(shape) != want:
+                    what = names[k] if names else f"#{k + 1}"
+                    raise _ShapeMismatch(f"{self.label}: weight {what!r} has shape {want} in the "
+                                         f"model but {tuple(shape)} in the file; the file "
+                                         "belongs to a different model")
+                if want is None and tuple(shape) not in allowed:
+                    raise ValueError(f"an array of shape {tuple(shape)}, which no weight of the "
+                                     "model has")
+                if info.file_size != header + math.prod(shape) * dtype.itemsize:
+                    raise ValueError(f"{info.filename} declares {info.file_size} bytes but its "
+                                     f"header says {header + math.prod(shape) * dtype.itemsize}")
+                with inner.open(info) as f:
+                    out.append(np.lib.format.read_array(f, allow_pickle=False))
+            except _ShapeMismatch as exc:
+                raise ValueError(str(exc)) from None
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise self._refuse(f"{name} is damaged: {exc}") from None
+        return out
+
+
+class _ShapeMismatch(Exception):
+    pass
+
+
+def _weight_shapes(model):
+    return [tuple(v.shape) for v in model.weights]
 
 
 def _load_archive(arc, custom_objects=None, compile=True):
     if arc.format != MODEL_FORMAT:
         raise ValueError(f"{arc.label} is a weights file, not a model file; build the model and "
                          "call model.load_weights() instead")
-    model = model_from_dict(json.loads(arc.read("config.json")), custom_objects)
-    _assign(model, arc.arrays("weights.npz"), arc.label)
+    model = model_from_dict(arc.json("config.json"), custom_objects)
+    weights = model.weights
+    _assign(model, arc.arrays("weights.npz", _weight_shapes(model),
+                              names=[v._name for v in weights]), arc.label)
     if compile and "compile.json" in arc.names:
-        compile_from_config(model, json.loads(arc.read("compile.json")), custom_objects)
+        compile_from_config(model, arc.json("compile.json"), custom_objects)
         if "optimizer.npz" in arc.names:
-            order = json.loads(arc.read("optimizer.json"))["var_order"]
-            weights = model.weights
-            model.optimizer.set_state(arc.arrays("optimizer.npz"), [weights[i] for i in order])
+            order = arc.json("optimizer.json")["var_order"]
+            # each slot has a weight's shape; at most 4 slots per weight, plus step counters
+            state = arc.arrays("optimizer.npz", allowed={()} | set(_weight_shapes(model)),
+                               max_count=4 * len(weights) + 2)
+            model.optimizer.set_state(state, [weights[i] for i in order])
     return model
 
 
@@ -403,7 +483,8 @@ def load_weights(model, filepath):
     if not model.built:
         raise ValueError("load_weights: the model is not built yet; give it an input shape (or "
                          "call it on data) before loading weights")
-    _assign(model, arc.arrays("weights.npz"), path)
+    _assign(model, arc.arrays("weights.npz", _weight_shapes(model),
+                              names=[v._name for v in model.weights]), path)
 
 
 def serialize_model(model, include_optimizer=True):
