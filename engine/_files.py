@@ -146,7 +146,8 @@ class DirLock:
     Between processes it is ``fcntl.flock``; within a process it is
     re-entrant (one ``threading.RLock`` per lock file, shared by every
     ``DirLock`` on it).  Where ``fcntl`` does not exist (Windows) only the
-    in-process lock is held.
+    in-process lock is held; so it is in a folder where the lock file cannot
+    be created (read-only: whoever cannot create it cannot write there either).
     """
 
     _registry: dict[str, list] = {}  # lock path -> [RLock, depth, fd]
@@ -194,6 +195,8 @@ class DirLock:
             if exc.errno == errno.ELOOP:
                 raise OSError(errno.ELOOP, f"the lock file {self.path} is a symbolic link; a lock "
                               "file must be a plain file: remove the link and try again") from None
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+                return None  # a folder we may not write: reading goes on, writing fails anyway
             raise
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)

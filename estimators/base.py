@@ -1,11 +1,20 @@
 """What every estimator here is: something to ``train``, ``evaluate`` and
 ``predict`` with input functions (the R package's methods dispatch on it),
-with its checkpoint in ``model_dir``."""
+with its checkpoint in ``model_dir``.
+
+Checkpoint files are written atomically through unique temp files (never
+through a planted symbolic link) and read and written under a lock on
+``model_dir`` (``model_dir/.estimator.lock``), so processes sharing a
+``model_dir`` never see each other's half-written or mismatched files."""
 
 from __future__ import annotations
 
 import json
 import os
+
+from tensorbridge.engine._files import DirLock, atomic_write
+
+LOCK_FILE = ".estimator.lock"
 
 
 class BaseEstimator:
@@ -25,17 +34,21 @@ class BaseEstimator:
         return self.model_dir is not None and os.path.exists(os.path.join(self.model_dir,
                                                                           filename))
 
+    def _checkpoint_lock(self) -> DirLock:
+        """The lock on ``model_dir`` to hold while reading or writing a checkpoint
+        made of several files (re-entrant: ``_write_state`` takes it too)."""
+        os.makedirs(self.model_dir, exist_ok=True)
+        return DirLock(self.model_dir, LOCK_FILE)
+
     def _write_state(self, filename: str, state: dict) -> None:
         """``state`` with the signature and global step, written atomically."""
-        os.makedirs(self.model_dir, exist_ok=True)
-        path = os.path.join(self.model_dir, filename)
-        with open(path + ".tmp", "w") as f:
-            json.dump({"signature": self._signature(), "global_step": self.global_step,
-                       **state}, f)
-        os.replace(path + ".tmp", path)
+        data = {"signature": self._signature(), "global_step": self.global_step, **state}
+        with self._checkpoint_lock():
+            atomic_write(os.path.join(self.model_dir, filename),
+                         lambda f: json.dump(data, f), text=True)
 
     def _read_state(self, filename: str, what: str) -> dict:
-        with open(os.path.join(self.model_dir, filename)) as f:
+        with self._checkpoint_lock(), open(os.path.join(self.model_dir, filename)) as f:
             state = json.load(f)
         if state.get("signature") != json.loads(json.dumps(self._signature())):
             raise ValueError(f"model_dir {self.model_dir!r} holds a checkpoint of a different "

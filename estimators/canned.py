@@ -307,16 +307,17 @@ class Estimator(BaseEstimator):
     def _checkpoint(self):
         if self.model_dir is None:
             return
-        os.makedirs(self.model_dir, exist_ok=True)
-        self.model.save(os.path.join(self.model_dir, CHECKPOINT))
-        self._write_state(STATE, {})
+        with self._checkpoint_lock():  # the model file and the state file belong together
+            self.model.save(os.path.join(self.model_dir, CHECKPOINT))
+            self._write_state(STATE, {})
 
     def _restore(self):
-        self._read_state(STATE, "estimator")
         custom = {"BinaryCrossentropy": keras.losses.BinaryCrossentropy,
                   "SparseCategoricalCrossentropy": keras.losses.SparseCategoricalCrossentropy}
-        self.model = keras.models.load_model(os.path.join(self.model_dir, CHECKPOINT),
-                                             custom_objects=custom)
+        with self._checkpoint_lock():
+            self._read_state(STATE, "estimator")
+            self.model = keras.models.load_model(os.path.join(self.model_dir, CHECKPOINT),
+                                                 custom_objects=custom)
 
 
 _MODES = {"train": "train", "evaluate": "eval", "predict": "infer"}
