@@ -2,11 +2,23 @@
 
 callback <- function(class_name, args) tb_keras(paste0("callbacks.", class_name), args)
 
-check_function <- function(f, arg) {
-  if (!is.null(f) && !is.function(f)) {
-    stop(tb_condition(paste0("`", arg, "` must be a function (or NULL)")))
+# `mode` of the monitoring callbacks (keras R's default is the vector of
+# choices, meaning "auto").
+check_mode <- function(mode) {
+  if (identical(mode, c("auto", "min", "max"))) return("auto")
+  check_string(mode, choices = c("auto", "min", "max"))
+}
+
+# A file to write: one string, in an existing directory.
+check_file_path <- function(x, arg = tb_arg_name(substitute(x))) {
+  x <- check_string(x, arg)
+  if (!nzchar(x)) tb_arg_error(arg, "a file path", x)
+  path <- path.expand(x)
+  if (!dir.exists(dirname(path))) {
+    tb_arg_error(arg, paste0("a path in an existing directory (", dirname(path),
+                             " does not exist)"), x)
   }
-  f
+  path
 }
 
 #' Callbacks for training
@@ -28,22 +40,23 @@ check_function <- function(f, arg) {
 #'   `logs` is a named list of the current metrics.
 #'
 #' @param monitor Quantity to watch, e.g. `"val_loss"` or `"val_accuracy"`.
-#' @param min_delta Smallest change that counts as an improvement.
-#' @param patience Epochs without improvement to wait.
+#' @param min_delta Smallest change (>= 0) that counts as an improvement.
+#' @param patience Epochs without improvement to wait (a whole number >= 0).
 #' @param verbose Print a message when acting (0 or 1).
 #' @param mode `"auto"`, `"min"` or `"max"`: whether lower or higher is
 #'   better (`"auto"` decides from the name).
-#' @param baseline Value the monitored quantity must beat.
+#' @param baseline Value the monitored quantity must beat (or `NULL`).
 #' @param restore_best_weights Restore the weights of the best epoch when
 #'   stopping.
-#' @param filepath Where to save.
+#' @param filepath Where to save (a path in an existing directory).
 #' @param save_best_only Save only when the monitored quantity improved.
 #' @param save_weights_only Save the weights only.
-#' @param factor Factor by which the learning rate is multiplied.
-#' @param cooldown Epochs to wait after a reduction.
-#' @param min_lr Lower bound of the learning rate.
+#' @param factor Factor (between 0 and 1, exclusive) by which the learning
+#'   rate is multiplied.
+#' @param cooldown Epochs to wait after a reduction (a whole number >= 0).
+#' @param min_lr Lower bound (>= 0) of the learning rate.
 #' @param schedule An R function `function(epoch, lr)` returning the new rate.
-#' @param filename CSV file to write.
+#' @param filename CSV file to write (in an existing directory).
 #' @param separator Field separator.
 #' @param append Append to an existing file.
 #' @param on_epoch_begin,on_epoch_end,on_batch_begin,on_batch_end,on_train_begin,on_train_end
@@ -66,9 +79,11 @@ callback_early_stopping <- function(monitor = "val_loss", min_delta = 0, patienc
                                     verbose = 0, mode = c("auto", "min", "max"),
                                     baseline = NULL, restore_best_weights = FALSE) {
   callback("EarlyStopping", list(
-    monitor = monitor, min_delta = min_delta, patience = as_nullable_integer(patience),
-    verbose = as_nullable_integer(verbose), mode = match.arg(mode), baseline = baseline,
-    restore_best_weights = restore_best_weights))
+    monitor = check_string(monitor), min_delta = check_number(min_delta, min = 0),
+    patience = check_count(patience, min = 0),
+    verbose = check_verbose(verbose, max = 1, auto_ok = FALSE), mode = check_mode(mode),
+    baseline = check_number(baseline, null_ok = TRUE),
+    restore_best_weights = check_flag(restore_best_weights)))
 }
 
 #' @rdname callbacks
@@ -77,9 +92,10 @@ callback_model_checkpoint <- function(filepath, monitor = "val_loss", verbose = 
                                       save_best_only = FALSE, save_weights_only = FALSE,
                                       mode = c("auto", "min", "max")) {
   callback("ModelCheckpoint", list(
-    filepath = path.expand(filepath), monitor = monitor, verbose = as_nullable_integer(verbose),
-    save_best_only = save_best_only, save_weights_only = save_weights_only,
-    mode = match.arg(mode)))
+    filepath = check_file_path(filepath), monitor = check_string(monitor),
+    verbose = check_verbose(verbose, max = 1, auto_ok = FALSE),
+    save_best_only = check_flag(save_best_only),
+    save_weights_only = check_flag(save_weights_only), mode = check_mode(mode)))
 }
 
 #' @rdname callbacks
@@ -88,23 +104,27 @@ callback_reduce_lr_on_plateau <- function(monitor = "val_loss", factor = 0.1, pa
                                           verbose = 0, mode = c("auto", "min", "max"),
                                           min_delta = 1e-4, cooldown = 0, min_lr = 0) {
   callback("ReduceLROnPlateau", list(
-    monitor = monitor, factor = factor, patience = as_nullable_integer(patience),
-    verbose = as_nullable_integer(verbose), mode = match.arg(mode), min_delta = min_delta,
-    cooldown = as_nullable_integer(cooldown), min_lr = min_lr))
+    monitor = check_string(monitor),
+    factor = check_number(factor, min = 0, max = 1, min_open = TRUE, max_open = TRUE),
+    patience = check_count(patience, min = 0),
+    verbose = check_verbose(verbose, max = 1, auto_ok = FALSE), mode = check_mode(mode),
+    min_delta = check_number(min_delta, min = 0), cooldown = check_count(cooldown, min = 0),
+    min_lr = check_number(min_lr, min = 0)))
 }
 
 #' @rdname callbacks
 #' @export
 callback_learning_rate_scheduler <- function(schedule, verbose = 0) {
   callback("LearningRateScheduler", list(
-    schedule = check_function(schedule, "schedule"), verbose = as_nullable_integer(verbose)))
+    schedule = check_function(schedule),
+    verbose = check_verbose(verbose, max = 1, auto_ok = FALSE)))
 }
 
 #' @rdname callbacks
 #' @export
 callback_csv_logger <- function(filename, separator = ",", append = FALSE) {
-  callback("CSVLogger", list(filename = path.expand(filename), separator = separator,
-                             append = append))
+  callback("CSVLogger", list(filename = check_file_path(filename),
+                             separator = check_string(separator), append = check_flag(append)))
 }
 
 #' @rdname callbacks
@@ -116,10 +136,10 @@ callback_terminate_on_nan <- function() callback("TerminateOnNaN", list())
 callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL, on_batch_begin = NULL,
                             on_batch_end = NULL, on_train_begin = NULL, on_train_end = NULL) {
   callback("LambdaCallback", list(
-    on_epoch_begin = check_function(on_epoch_begin, "on_epoch_begin"),
-    on_epoch_end = check_function(on_epoch_end, "on_epoch_end"),
-    on_batch_begin = check_function(on_batch_begin, "on_batch_begin"),
-    on_batch_end = check_function(on_batch_end, "on_batch_end"),
-    on_train_begin = check_function(on_train_begin, "on_train_begin"),
-    on_train_end = check_function(on_train_end, "on_train_end")))
+    on_epoch_begin = check_function(on_epoch_begin, null_ok = TRUE),
+    on_epoch_end = check_function(on_epoch_end, null_ok = TRUE),
+    on_batch_begin = check_function(on_batch_begin, null_ok = TRUE),
+    on_batch_end = check_function(on_batch_end, null_ok = TRUE),
+    on_train_begin = check_function(on_train_begin, null_ok = TRUE),
+    on_train_end = check_function(on_train_end, null_ok = TRUE)))
 }

@@ -13,10 +13,11 @@
 
 # The exported function the user called: the innermost frame running one of
 # the package's exported functions, or an S3 method of ours reached through its
-# generic (fit.tensorbridge_object -> "fit").
+# generic (fit.tensorbridge_object -> "fit"). The bridge calls are skipped: a
+# check written as an argument of tb_call() runs inside it, for its caller.
 tb_caller_name <- function() {
   ns <- topenv(environment(tb_caller_name))
-  exports <- getNamespaceExports(ns)
+  exports <- setdiff(getNamespaceExports(ns), c("tb_call", "tb_method"))
   calls <- sys.calls()
   for (i in rev(seq_along(calls))) {
     head <- calls[[i]][[1]]
@@ -219,4 +220,167 @@ check_dots_empty <- function(...) {
            paste(shown, collapse = ", "), "; see ?", fn %||% "tensorbridge",
            " for the arguments it takes."),
     class = "tensorbridge_argument_error", fn = fn, arg = names))
+}
+
+# --- keras-style checks, built on the helpers above -----------------------------
+
+# Is `x` a handle to an engine object whose Python class ends in `suffix`
+# (e.g. ".Optimizer", ".Layer")?
+tb_is_a <- function(x, suffix) {
+  inherits(x, "tensorbridge_object") && any(endsWith(class(x), suffix))
+}
+
+# One whole number of any sign (an axis in Python's convention, -1 the last).
+check_axis <- function(x, arg = tb_arg_name(substitute(x)), null_ok = FALSE) {
+  if (is.null(x) && null_ok) return(NULL)
+  if (length(x) != 1 || !is.null(dim(x)) || !tb_is_whole(x, -tb_int_max, tb_int_max)) {
+    tb_arg_error(arg, paste0("one whole number (an axis; -1 is the last)",
+                             if (null_ok) " (or NULL)" else ""), x)
+  }
+  as.integer(x)
+}
+
+# Whole numbers of any sign (axes), one or several; several become a list.
+check_axes <- function(x, arg = tb_arg_name(substitute(x)), len = NULL) {
+  if (length(x) < 1 || !is.null(dim(x)) || (!is.null(len) && !length(x) %in% len) ||
+      !tb_is_whole(x, -tb_int_max, tb_int_max)) {
+    how_many <- if (is.null(len)) "" else paste0(" (", paste(len, collapse = " or "), " of them)")
+    tb_arg_error(arg, paste0("whole numbers (axes; -1 is the last)", how_many), x)
+  }
+  if (length(x) == 1) as.integer(x) else as.list(as.integer(x))
+}
+
+# `verbose`: 0, 1 ... `max`, or "auto" where keras takes it.
+check_verbose <- function(x, arg = tb_arg_name(substitute(x)), max = 2, auto_ok = TRUE) {
+  if (auto_ok && identical(x, "auto")) return("auto")
+  if (length(x) != 1 || !is.null(dim(x)) || !tb_is_whole(x, 0, max)) {
+    levels <- as.character(seq(0, max))
+    must <- if (auto_ok) paste0(paste(levels, collapse = ", "), ' or "auto"') else
+      paste0(paste(levels[-length(levels)], collapse = ", "), " or ", levels[length(levels)])
+    tb_arg_error(arg, must, x)
+  }
+  as.integer(x)
+}
+
+# Objects given by name or as an engine object: what each kind accepts.
+tb_object_kinds <- list(
+  activation = list(suffix = NULL, strings = TRUE, functions = TRUE,
+                    what = 'an activation name (e.g. "relu") or an R function'),
+  optimizer = list(suffix = ".Optimizer", strings = TRUE, functions = FALSE,
+                   what = 'an optimizer name (e.g. "adam") or an optimizer_*() object'),
+  loss = list(suffix = ".Loss", strings = TRUE, functions = TRUE,
+              what = 'a loss name (e.g. "mse"), a loss_*() object or an R function'),
+  metric = list(suffix = ".Metric", strings = TRUE, functions = TRUE,
+                what = 'a metric name (e.g. "accuracy"), a metric_*() object or an R function'),
+  initializer = list(suffix = ".Initializer", strings = TRUE, functions = TRUE,
+                     what = paste0('an initializer name (e.g. "glorot_uniform"), an ',
+                                   'initializer_*() object or an R function')),
+  regularizer = list(suffix = ".Regularizer", strings = TRUE, functions = TRUE,
+                     what = 'a regularizer_*() object, a regularizer name or an R function'),
+  constraint = list(suffix = ".Constraint", strings = TRUE, functions = TRUE,
+                    what = 'a constraint_*() object, a constraint name or an R function'),
+  callback = list(suffix = ".Callback", strings = FALSE, functions = FALSE,
+                  what = "a callback_*() object"),
+  schedule = list(suffix = ".LearningRateSchedule", strings = FALSE, functions = FALSE,
+                  what = "a learning_rate_schedule_*() object"),
+  layer = list(suffix = ".Layer", strings = FALSE, functions = FALSE,
+               what = "a layer (e.g. layer_lstm(units = 8))")
+)
+
+# A keras object of one `kind` (see tb_object_kinds): a name, an engine object
+# of that kind, or (where keras takes one) an R function.
+check_keras_object <- function(x, kind, arg = tb_arg_name(substitute(x)), null_ok = FALSE) {
+  if (is.null(x) && null_ok) return(NULL)
+  spec <- tb_object_kinds[[kind]]
+  ok <- if (inherits(x, "tensorbridge_object")) {
+    !is.null(spec$suffix) && tb_is_a(x, spec$suffix)
+  } else if (is.function(x)) {
+    spec$functions
+  } else {
+    spec$strings && is.character(x) && length(x) == 1 && !is.na(x) && nzchar(x)
+  }
+  if (!ok) tb_arg_error(arg, paste0(spec$what, if (null_ok) " (or NULL)" else ""), x)
+  x
+}
+
+check_activation <- function(x, arg = tb_arg_name(substitute(x)), null_ok = TRUE) {
+  check_keras_object(x, "activation", arg, null_ok = null_ok)
+}
+
+check_padding <- function(x, arg = tb_arg_name(substitute(x)), causal_ok = FALSE) {
+  check_string(x, arg, choices = c("valid", "same", if (causal_ok) "causal"))
+}
+
+check_data_format <- function(x, arg = tb_arg_name(substitute(x))) {
+  check_string(x, arg, choices = c("channels_last", "channels_first"), null_ok = TRUE)
+}
+
+# A random seed: NULL or a non-negative whole number.
+check_seed <- function(x, arg = tb_arg_name(substitute(x))) {
+  check_count(x, arg, min = 0, null_ok = TRUE)
+}
+
+# Data for a model (x, y, validation data): a numeric (or logical) vector or
+# array, a data frame, a tensor, or a list of those (one per input or output).
+check_model_data <- function(x, arg = tb_arg_name(substitute(x)), null_ok = TRUE) {
+  if (is.null(x) && null_ok) return(NULL)
+  one_ok <- function(v) {
+    inherits(v, "tensorbridge_object") || is.data.frame(v) ||
+      ((is.numeric(v) || is.logical(v)) && !is.factor(v) && is.atomic(v) && !is.object(v)) ||
+      (is.numeric(v) && is.object(v) && !is.factor(v) && inherits(v, c("matrix", "array")))
+  }
+  must <- "a numeric array or a data frame (or a list of them, one per input or output)"
+  if (is.list(x) && !is.data.frame(x) && !inherits(x, "tensorbridge_object") && !is.object(x)) {
+    if (length(x) == 0) tb_arg_error(arg, must, x)
+    for (i in seq_along(x)) {
+      v <- x[[i]]
+      # a list of numeric vectors (sequences) is left to the engine, which says
+      # how to pad them; a list of lists is not model data
+      if (!one_ok(v)) {
+        tb_arg_error(paste0(arg, "[[", i, "]]"), "a numeric array or a data frame", v)
+      }
+    }
+    return(x)
+  }
+  if (!one_ok(x)) tb_arg_error(arg, must, x)
+  x
+}
+
+# Named options that a function passes on to the engine (`...` documented
+# to go somewhere): `checks` maps each accepted name to its check.
+check_options <- function(options, checks, fn = NULL) {
+  nms <- names(options) %||% rep("", length(options))
+  bad <- nms == "" | !nms %in% names(checks)
+  if (any(bad)) {
+    fn <- fn %||% tb_caller_name()
+    shown <- ifelse(nms[bad] == "", vapply(options[bad], tb_describe, ""),
+                    paste0("`", nms[bad], "`"))
+    prefix <- if (is.null(fn)) "" else paste0(fn, "(): ")
+    stop(tb_condition(
+      paste0(prefix, if (length(shown) == 1) "unknown argument " else "unknown arguments ",
+             paste(shown, collapse = ", "), "; see ?", fn %||% "tensorbridge",
+             " for the arguments it takes."),
+      class = "tensorbridge_argument_error", fn = fn, arg = nms[bad]))
+  }
+  for (name in nms) {
+    value <- checks[[name]](options[[name]], name)
+    if (is.null(value)) options[name] <- list(NULL) else options[[name]] <- value
+  }
+  options
+}
+
+# Checks of the options keras layers take by name through `...`.
+tb_option_checks <- function(names) {
+  check_for <- function(name) {
+    if (endsWith(name, "_initializer")) {
+      function(x, arg) check_keras_object(x, "initializer", arg)
+    } else if (endsWith(name, "_regularizer")) {
+      function(x, arg) check_keras_object(x, "regularizer", arg, null_ok = TRUE)
+    } else if (endsWith(name, "_constraint")) {
+      function(x, arg) check_keras_object(x, "constraint", arg, null_ok = TRUE)
+    } else {
+      function(x, arg) check_flag(x, arg)
+    }
+  }
+  stats::setNames(lapply(names, check_for), names)
 }

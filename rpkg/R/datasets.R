@@ -23,15 +23,18 @@ dataset <- function(name, args = list()) {
 #' values 0-255; `dataset_imdb()` and `dataset_reuters()` give each text as
 #' an integer vector of word indices.
 #'
-#' @param path File name in the cache directory.
+#' @param path File name in the cache directory (one string).
 #' @param label_mode `"fine"` (100 classes) or `"coarse"` (20).
-#' @param num_words Keep only the most frequent words.
-#' @param skip_top Skip the most frequent words.
-#' @param maxlen Drop sequences longer than this.
-#' @param seed Seed of the shuffle.
-#' @param start_char,oov_char,index_from Index of the start marker, of
-#'   out-of-vocabulary words, and of the first real word.
-#' @param test_split Fraction of the data held out as test set.
+#' @param num_words Keep only the most frequent words (a positive whole
+#'   number, or `NULL` for all).
+#' @param skip_top Skip the most frequent words (a whole number >= 0).
+#' @param maxlen Drop sequences longer than this (a positive whole number, or
+#'   `NULL`).
+#' @param seed Seed of the shuffle (a whole number >= 0).
+#' @param start_char,oov_char,index_from Index (a whole number >= 0) of the
+#'   start marker, of out-of-vocabulary words, and of the first real word.
+#' @param test_split Fraction of the data held out as test set (between 0
+#'   and 1, exclusive).
 #' @return A list with `train` and `test`, each a list with `x` and `y`.
 #' @examples
 #' \dontrun{
@@ -43,7 +46,7 @@ NULL
 
 #' @rdname datasets
 #' @export
-dataset_mnist <- function(path = "mnist.npz") dataset("mnist", list(path = path))
+dataset_mnist <- function(path = "mnist.npz") dataset("mnist", list(path = check_string(path)))
 
 #' @rdname datasets
 #' @export
@@ -56,18 +59,16 @@ dataset_cifar10 <- function() dataset("cifar10")
 #' @rdname datasets
 #' @export
 dataset_cifar100 <- function(label_mode = c("fine", "coarse")) {
-  dataset("cifar100", list(label_mode = match.arg(label_mode)))
+  if (identical(label_mode, c("fine", "coarse"))) label_mode <- "fine"
+  dataset("cifar100", list(label_mode = check_string(label_mode, choices = c("fine", "coarse"))))
 }
 
 #' @rdname datasets
 #' @export
 dataset_imdb <- function(path = "imdb.npz", num_words = NULL, skip_top = 0L, maxlen = NULL,
                          seed = 113L, start_char = 1L, oov_char = 2L, index_from = 3L) {
-  dataset("imdb", list(
-    path = path, num_words = as_nullable_integer(num_words),
-    skip_top = as_nullable_integer(skip_top), maxlen = as_nullable_integer(maxlen),
-    seed = as_nullable_integer(seed), start_char = as_nullable_integer(start_char),
-    oov_char = as_nullable_integer(oov_char), index_from = as_nullable_integer(index_from)))
+  dataset("imdb", c(list(path = check_string(path)), sequence_dataset_args(
+    num_words, skip_top, maxlen, seed, start_char, oov_char, index_from)))
 }
 
 #' @rdname datasets
@@ -75,17 +76,29 @@ dataset_imdb <- function(path = "imdb.npz", num_words = NULL, skip_top = 0L, max
 dataset_reuters <- function(path = "reuters.npz", num_words = NULL, skip_top = 0L,
                             maxlen = NULL, test_split = 0.2, seed = 113L, start_char = 1L,
                             oov_char = 2L, index_from = 3L) {
-  dataset("reuters", list(
-    path = path, num_words = as_nullable_integer(num_words),
-    skip_top = as_nullable_integer(skip_top), maxlen = as_nullable_integer(maxlen),
-    test_split = test_split, seed = as_nullable_integer(seed),
-    start_char = as_nullable_integer(start_char), oov_char = as_nullable_integer(oov_char),
-    index_from = as_nullable_integer(index_from)))
+  dataset("reuters", c(list(path = check_string(path), test_split = check_test_split(test_split)),
+                       sequence_dataset_args(num_words, skip_top, maxlen, seed, start_char,
+                                             oov_char, index_from)))
 }
 
 #' @rdname datasets
 #' @export
 dataset_boston_housing <- function(path = "boston_housing.npz", test_split = 0.2, seed = 113L) {
-  dataset("boston_housing", list(path = path, test_split = test_split,
-                                 seed = as_nullable_integer(seed)))
+  dataset("boston_housing", list(path = check_string(path),
+                                 test_split = check_test_split(test_split),
+                                 seed = check_seed(seed)))
+}
+
+check_test_split <- function(x, arg = "test_split") {
+  check_number(x, arg, min = 0, max = 1, min_open = TRUE, max_open = TRUE)
+}
+
+# The arguments of the word-index datasets (imdb, reuters), checked.
+sequence_dataset_args <- function(num_words, skip_top, maxlen, seed, start_char, oov_char,
+                                  index_from) {
+  list(num_words = check_count(num_words, null_ok = TRUE),
+       skip_top = check_count(skip_top, min = 0), maxlen = check_count(maxlen, null_ok = TRUE),
+       seed = check_seed(seed),
+       start_char = check_count(start_char, min = 0), oov_char = check_count(oov_char, min = 0),
+       index_from = check_count(index_from, min = 0))
 }

@@ -18,11 +18,12 @@ as_training_history <- function(history) {
 #'
 #' @param x A `keras_training_history`.
 #' @param y Unused.
-#' @param metrics Which metrics to plot (default: all, validation included).
+#' @param metrics Which metrics to plot, by name without the `val_` prefix
+#'   (default: all, validation included).
 #' @param method `"auto"` (ggplot2 if installed), `"ggplot2"` or `"base"`.
 #' @param smooth Add a smoothed line (ggplot2 only, 10 epochs or more).
 #' @param row.names,optional Unused.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return `print()`: `x` invisibly; `plot()`: a ggplot object (or `NULL`
 #'   for base graphics); `as.data.frame()`: a data frame with columns
 #'   `epoch`, `value`, `metric` and `data` (`"training"` or `"validation"`).
@@ -41,6 +42,7 @@ NULL
 #' @rdname training-history
 #' @export
 print.keras_training_history <- function(x, ...) {
+  check_dots_empty(...)
   epochs <- length(x$metrics[[1]] %||% numeric())
   cat("Final epoch (plot to see history):\n")
   for (name in names(x$metrics)) {
@@ -52,6 +54,7 @@ print.keras_training_history <- function(x, ...) {
 #' @rdname training-history
 #' @export
 as.data.frame.keras_training_history <- function(x, row.names = NULL, optional = FALSE, ...) {
+  check_dots_empty(...)
   names <- names(x$metrics)
   if (length(names) == 0) {
     return(data.frame(epoch = integer(), value = numeric(), metric = factor(),
@@ -74,9 +77,20 @@ as.data.frame.keras_training_history <- function(x, row.names = NULL, optional =
 #' @export
 plot.keras_training_history <- function(x, y, metrics = NULL, method = c("auto", "ggplot2", "base"),
                                         smooth = FALSE, ...) {
-  method <- match.arg(method)
+  check_dots_empty(...)
+  if (identical(method, c("auto", "ggplot2", "base"))) method <- "auto"
+  method <- check_string(method, choices = c("auto", "ggplot2", "base"))
+  smooth <- check_flag(smooth)
   df <- as.data.frame(x)
-  if (!is.null(metrics)) df <- df[df$metric %in% metrics, , drop = FALSE]
+  if (!is.null(metrics)) {
+    known <- levels(df$metric)
+    if (!is.character(metrics) || anyNA(metrics) || !all(metrics %in% known)) {
+      tb_arg_error("metrics", paste0("names of metrics in the history (",
+                                     paste0('"', known, '"', collapse = ", "), ") or NULL"),
+                   metrics)
+    }
+    df <- df[df$metric %in% metrics, , drop = FALSE]
+  }
   df$metric <- droplevels(df$metric)
   if (method == "auto") {
     method <- if (requireNamespace("ggplot2", quietly = TRUE)) "ggplot2" else "base"

@@ -13,42 +13,39 @@ tb_keras_method <- function(object, name, args = list()) {
   do.call(tb_method, c(list(object, name), args))
 }
 
-# NULL stays NULL; numbers become integers; anything else is an R error
-# naming the argument.
-as_nullable_integer <- function(x, arg = deparse(substitute(x))) {
+# NULL stays NULL; whole numbers (of any sign, one or several) become
+# integers; anything else is an R error naming the argument (see checks.R).
+as_nullable_integer <- function(x, arg = tb_arg_name(substitute(x))) {
   if (is.null(x)) return(NULL)
-  if (!is.numeric(x) || anyNA(x) || any(x != round(x))) {
-    stop(tb_condition(paste0("`", arg, "` must be a whole number (or NULL), not ",
-                             paste(format(x), collapse = ", "))))
+  if (length(x) < 1 || !is.null(dim(x)) || !tb_is_whole(x, -tb_int_max, tb_int_max)) {
+    tb_arg_error(arg, "whole numbers (or NULL)", x)
   }
   as.integer(x)
-}
-
-# A keras shape: a list of integers, NA or NULL for "any size".
-as_shape <- function(x, arg = deparse(substitute(x))) {
-  if (is.null(x)) return(NULL)
-  if (is.list(x)) x <- vapply(x, function(d) if (is.null(d)) NA_real_ else as.numeric(d), 1)
-  if (!is.numeric(x) && !all(is.na(x))) {
-    stop(tb_condition(paste0("`", arg, "` must be integers (NA for any size)")))
-  }
-  lapply(as.numeric(x), function(d) if (is.na(d)) NULL else as.integer(d))
 }
 
 tb_is_model <- function(x) inherits(x, "tensorbridge_object") && any(endsWith(class(x), ".Model"))
 
 tb_is_sequential <- function(x) any(endsWith(class(x), ".Sequential"))
 
-tb_check_model <- function(object, fn) {
+# The object of a model method must be a model.
+tb_check_model <- function(object, fn = NULL) {
   if (!tb_is_model(object)) {
-    stop(tb_condition(paste0(fn, "() needs a model made with keras_model_sequential() or ",
-                             "keras_model(), not ", class(object)[[1]])))
+    tb_arg_error("object", "a model made with keras_model_sequential() or keras_model()",
+                 object, fn = fn)
   }
+  invisible(object)
 }
 
-# An integer or a vector of integers for a keras "int or tuple" argument
-# (kernel_size, strides, pool_size ...): one number stays one number.
-as_int_tuple <- function(x, arg = deparse(substitute(x))) {
-  if (is.null(x)) return(NULL)
-  x <- as_nullable_integer(x, arg)
-  if (length(x) == 1) x else as.list(x)
+# A model, a layer's output (a symbolic tensor) or a list of them, or an
+# array for an eager call: what a layer_*() function composes with.
+check_layer_object <- function(object) {
+  ok <- is.null(object) || inherits(object, "tensorbridge_object") ||
+    (is.list(object) && length(object) > 0 && !is.object(object) &&
+       all(vapply(object, inherits, logical(1), "tensorbridge_object"))) ||
+    ((is.numeric(object) || is.logical(object)) && !is.object(object) && length(object) > 0)
+  if (!ok) {
+    tb_arg_error("object", paste0("a model, a tensor (from layer_input() or another layer) ",
+                                  "or missing"), object)
+  }
+  object
 }

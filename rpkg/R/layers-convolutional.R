@@ -40,12 +40,18 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
                           use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL, ...) {
   create_layer("Conv2D", object, c(list(
-    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
-    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
-    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
+    strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
+    data_format = check_data_format(data_format),
+    dilation_rate = check_counts(dilation_rate, len = 1:2),
+    activation = check_activation(activation), use_bias = check_flag(use_bias),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
-    trainable = trainable), list(...)))
+    trainable = trainable), check_options(list(...), conv_options)))
 }
+
+conv_options <- tb_option_checks(c(
+  "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer",
+  "activity_regularizer", "kernel_constraint", "bias_constraint"))
 
 #' @rdname layer_conv_2d
 #' @export
@@ -54,11 +60,13 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
                           use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL, ...) {
   create_layer("Conv1D", object, c(list(
-    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
-    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
-    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1),
+    strides = check_counts(strides, len = 1), padding = check_padding(padding, causal_ok = TRUE),
+    data_format = check_data_format(data_format),
+    dilation_rate = check_counts(dilation_rate, len = 1),
+    activation = check_activation(activation), use_bias = check_flag(use_bias),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
-    trainable = trainable), list(...)))
+    trainable = trainable), check_options(list(...), conv_options)))
 }
 
 #' @rdname layer_conv_2d
@@ -69,11 +77,13 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
                                     use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                                     dtype = NULL, name = NULL, trainable = NULL, ...) {
   create_layer("Conv2DTranspose", object, c(list(
-    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
-    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
-    dilation_rate = as_int_tuple(dilation_rate), activation = activation, use_bias = use_bias,
+    filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
+    strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
+    data_format = check_data_format(data_format),
+    dilation_rate = check_counts(dilation_rate, len = 1:2),
+    activation = check_activation(activation), use_bias = check_flag(use_bias),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
-    trainable = trainable), list(...)))
+    trainable = trainable), check_options(list(...), conv_options)))
 }
 
 #' @rdname layer_conv_2d
@@ -85,13 +95,20 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
                                     batch_size = NULL, dtype = NULL, name = NULL,
                                     trainable = NULL, ...) {
   create_layer("SeparableConv2D", object, c(list(
-    filters = as_nullable_integer(filters), kernel_size = as_int_tuple(kernel_size),
-    strides = as_int_tuple(strides), padding = padding, data_format = data_format,
-    dilation_rate = as_int_tuple(dilation_rate),
-    depth_multiplier = as_nullable_integer(depth_multiplier), activation = activation,
-    use_bias = use_bias, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
-    name = name, trainable = trainable), list(...)))
+    filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
+    strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
+    data_format = check_data_format(data_format),
+    dilation_rate = check_counts(dilation_rate, len = 1:2),
+    depth_multiplier = check_count(depth_multiplier),
+    activation = check_activation(activation), use_bias = check_flag(use_bias),
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), check_options(list(...), separable_options)))
 }
+
+separable_options <- tb_option_checks(c(
+  "depthwise_initializer", "pointwise_initializer", "bias_initializer",
+  "depthwise_regularizer", "pointwise_regularizer", "bias_regularizer",
+  "activity_regularizer", "depthwise_constraint", "pointwise_constraint", "bias_constraint"))
 
 #' @rdname layer_conv_2d
 #' @export
@@ -101,12 +118,19 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
                                     use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                                     dtype = NULL, name = NULL, trainable = NULL, ...) {
   create_layer("DepthwiseConv2D", object, c(list(
-    kernel_size = as_int_tuple(kernel_size), strides = as_int_tuple(strides),
-    padding = padding, depth_multiplier = as_nullable_integer(depth_multiplier),
-    data_format = data_format, dilation_rate = as_int_tuple(dilation_rate),
-    activation = activation, use_bias = use_bias, input_shape = input_shape,
-    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable), list(...)))
+    kernel_size = check_counts(kernel_size, len = 1:2),
+    strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
+    depth_multiplier = check_count(depth_multiplier),
+    data_format = check_data_format(data_format),
+    dilation_rate = check_counts(dilation_rate, len = 1:2),
+    activation = check_activation(activation), use_bias = check_flag(use_bias),
+    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+    trainable = trainable), check_options(list(...), depthwise_options)))
 }
+
+depthwise_options <- tb_option_checks(c(
+  "depthwise_initializer", "bias_initializer", "depthwise_regularizer", "bias_regularizer",
+  "activity_regularizer", "depthwise_constraint", "bias_constraint"))
 
 
 #' Pooling layers
@@ -132,13 +156,16 @@ NULL
 
 pooling <- function(class_name) {
   force(class_name)
+  rank <- if (endsWith(class_name, "1D")) 1 else 1:2
   function(object, pool_size = 2L, strides = NULL, padding = "valid", data_format = NULL,
            input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
            trainable = NULL) {
     create_layer(class_name, object, list(
-      pool_size = as_int_tuple(pool_size), strides = as_int_tuple(strides), padding = padding,
-      data_format = data_format, input_shape = input_shape, batch_size = batch_size,
-      dtype = dtype, name = name, trainable = trainable))
+      pool_size = check_counts(pool_size, len = rank),
+      strides = check_counts(strides, len = rank, null_ok = TRUE),
+      padding = check_padding(padding), data_format = check_data_format(data_format),
+      input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+      trainable = trainable))
   }
 }
 
@@ -147,8 +174,9 @@ global_pooling <- function(class_name) {
   function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL,
            batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
     create_layer(class_name, object, list(
-      data_format = data_format, keepdims = keepdims, input_shape = input_shape,
-      batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
+      data_format = check_data_format(data_format), keepdims = check_flag(keepdims),
+      input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
+      trainable = trainable))
   }
 }
 
@@ -204,9 +232,18 @@ layer_global_average_pooling_2d <- global_pooling("GlobalAveragePooling2D")
 #' @name layer_spatial
 NULL
 
-as_pad_spec <- function(x) {
-  if (is.list(x)) return(lapply(x, as_int_tuple))
-  as_int_tuple(x)
+# Padding or cropping amounts: one whole number >= 0 (every side), one per
+# side of a sequence (1d), or for images one per dimension or
+# list(c(top, bottom), c(left, right)).
+check_pad_spec <- function(x, arg = tb_arg_name(substitute(x)), rank = 1) {
+  if (rank == 2 && is.list(x) && !is.object(x)) {
+    ok <- length(x) == 2 && all(vapply(x, function(v) {
+      length(v) == 2 && is.null(dim(v)) && tb_is_whole(v, 0, tb_int_max)
+    }, logical(1)))
+    if (!ok) tb_arg_error(arg, "a list of two pairs of whole numbers >= 0", x)
+    return(lapply(x, function(v) as.list(as.integer(v))))
+  }
+  check_counts(x, arg, min = 0, len = 1:2)
 }
 
 #' @rdname layer_spatial
@@ -214,7 +251,7 @@ as_pad_spec <- function(x) {
 layer_zero_padding_1d <- function(object, padding = 1L, input_shape = NULL, batch_size = NULL,
                                   dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("ZeroPadding1D", object, list(
-    padding = as_pad_spec(padding), input_shape = input_shape, batch_size = batch_size,
+    padding = check_pad_spec(padding), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -224,7 +261,8 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
                                   input_shape = NULL, batch_size = NULL, dtype = NULL,
                                   name = NULL, trainable = NULL) {
   create_layer("ZeroPadding2D", object, list(
-    padding = as_pad_spec(padding), data_format = data_format, input_shape = input_shape,
+    padding = check_pad_spec(padding, rank = 2),
+    data_format = check_data_format(data_format), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -233,7 +271,7 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
 layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL,
                               batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Cropping1D", object, list(
-    cropping = as_pad_spec(cropping), input_shape = input_shape, batch_size = batch_size,
+    cropping = check_pad_spec(cropping), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -243,7 +281,8 @@ layer_cropping_2d <- function(object, cropping = list(c(0L, 0L), c(0L, 0L)), dat
                               input_shape = NULL, batch_size = NULL, dtype = NULL,
                               name = NULL, trainable = NULL) {
   create_layer("Cropping2D", object, list(
-    cropping = as_pad_spec(cropping), data_format = data_format, input_shape = input_shape,
+    cropping = check_pad_spec(cropping, rank = 2),
+    data_format = check_data_format(data_format), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -252,7 +291,7 @@ layer_cropping_2d <- function(object, cropping = list(c(0L, 0L), c(0L, 0L)), dat
 layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_size = NULL,
                                 dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("UpSampling1D", object, list(
-    size = as_nullable_integer(size), input_shape = input_shape, batch_size = batch_size,
+    size = check_count(size), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -263,7 +302,8 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL,
                                 batch_size = NULL, dtype = NULL, name = NULL,
                                 trainable = NULL) {
   create_layer("UpSampling2D", object, list(
-    size = as_int_tuple(size), data_format = data_format, interpolation = interpolation,
+    size = check_counts(size, len = 1:2), data_format = check_data_format(data_format),
+    interpolation = check_string(interpolation, choices = c("nearest", "bilinear")),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
     trainable = trainable))
 }
@@ -273,7 +313,7 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL,
 layer_spatial_dropout_1d <- function(object, rate, input_shape = NULL, batch_size = NULL,
                                      dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("SpatialDropout1D", object, list(
-    rate = rate, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
+    rate = check_rate(rate), input_shape = input_shape, batch_size = batch_size, dtype = dtype,
     name = name, trainable = trainable))
 }
 
@@ -283,6 +323,7 @@ layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, input_sha
                                      batch_size = NULL, dtype = NULL, name = NULL,
                                      trainable = NULL) {
   create_layer("SpatialDropout2D", object, list(
-    rate = rate, data_format = data_format, input_shape = input_shape,
+    rate = check_rate(rate), data_format = check_data_format(data_format),
+    input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
 }

@@ -17,11 +17,14 @@ compose_layer <- function(object, layer) {
 create_layer <- function(class_name, object, args) {
   # Force the object first: in a pipe it holds the layers before this one,
   # which must be created (and named) first.
-  if (!missing(object)) force(object)
-  if (!is.null(args$input_shape)) args$input_shape <- as_shape(args$input_shape, "input_shape")
-  args$batch_size <- as_nullable_integer(args$batch_size, "batch_size")
+  object <- if (missing(object)) NULL else check_layer_object(object)
+  args$input_shape <- check_shape(args$input_shape, "input_shape")
+  args$batch_size <- check_count(args$batch_size, "batch_size", null_ok = TRUE)
+  args$dtype <- check_string(args$dtype, "dtype", null_ok = TRUE)
+  args$name <- check_string(args$name, "name", null_ok = TRUE)
+  args$trainable <- check_flag(args$trainable, "trainable", null_ok = TRUE)
   layer <- tb_keras(paste0("layers.", class_name), args)
-  compose_layer(if (missing(object)) NULL else object, layer)
+  compose_layer(object, layer)
 }
 
 #' Input layer for the functional API
@@ -43,8 +46,10 @@ create_layer <- function(class_name, object, args) {
 #' }
 #' @export
 layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NULL) {
-  tb_keras("layers.Input", list(shape = as_shape(shape), batch_size = as_nullable_integer(batch_size),
-                                name = name, dtype = dtype))
+  tb_keras("layers.Input", list(shape = check_shape(shape, null_ok = FALSE),
+                                batch_size = check_count(batch_size, null_ok = TRUE),
+                                name = check_string(name, null_ok = TRUE),
+                                dtype = check_string(dtype, null_ok = TRUE)))
 }
 
 #' Densely connected layer
@@ -87,11 +92,16 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
                         bias_constraint = NULL, input_shape = NULL, batch_size = NULL,
                         dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Dense", object, list(
-    units = as_nullable_integer(units), activation = activation, use_bias = use_bias,
-    kernel_initializer = kernel_initializer, bias_initializer = bias_initializer,
-    kernel_regularizer = kernel_regularizer, bias_regularizer = bias_regularizer,
-    activity_regularizer = activity_regularizer, kernel_constraint = kernel_constraint,
-    bias_constraint = bias_constraint, input_shape = input_shape, batch_size = batch_size,
+    units = check_count(units), activation = check_activation(activation),
+    use_bias = check_flag(use_bias),
+    kernel_initializer = check_keras_object(kernel_initializer, "initializer"),
+    bias_initializer = check_keras_object(bias_initializer, "initializer"),
+    kernel_regularizer = check_keras_object(kernel_regularizer, "regularizer", null_ok = TRUE),
+    bias_regularizer = check_keras_object(bias_regularizer, "regularizer", null_ok = TRUE),
+    activity_regularizer = check_keras_object(activity_regularizer, "regularizer", null_ok = TRUE),
+    kernel_constraint = check_keras_object(kernel_constraint, "constraint", null_ok = TRUE),
+    bias_constraint = check_keras_object(bias_constraint, "constraint", null_ok = TRUE),
+    input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -118,7 +128,8 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
 layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL,
                              dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Activation", object, list(
-    activation = activation, input_shape = input_shape, batch_size = batch_size,
+    activation = check_activation(activation, null_ok = FALSE), input_shape = input_shape,
+    batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -179,7 +190,7 @@ layer_activation_softmax <- named_activation("softmax")
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL,
                           batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Dropout", object, list(
-    rate = rate, noise_shape = as_shape(noise_shape), seed = as_nullable_integer(seed),
+    rate = check_rate(rate), noise_shape = check_shape(noise_shape), seed = check_seed(seed),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
     trainable = trainable
   ))
@@ -191,7 +202,7 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
                                  batch_size = NULL, dtype = NULL, name = NULL,
                                  trainable = NULL) {
   create_layer("GaussianNoise", object, list(
-    stddev = stddev, seed = as_nullable_integer(seed), input_shape = input_shape,
+    stddev = check_number(stddev, min = 0), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -202,7 +213,7 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
                                    batch_size = NULL, dtype = NULL, name = NULL,
                                    trainable = NULL) {
   create_layer("GaussianDropout", object, list(
-    rate = rate, seed = as_nullable_integer(seed), input_shape = input_shape,
+    rate = check_rate(rate), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -233,8 +244,8 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
 layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Flatten", object, list(
-    data_format = data_format, input_shape = input_shape, batch_size = batch_size,
-    dtype = dtype, name = name, trainable = trainable
+    data_format = check_data_format(data_format), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
 }
 
@@ -243,7 +254,7 @@ layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_
 layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Reshape", object, list(
-    target_shape = as_shape(target_shape), input_shape = input_shape,
+    target_shape = check_target_shape(target_shape), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -253,7 +264,7 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, dtype = NULL,
                           name = NULL, trainable = NULL) {
   create_layer("Permute", object, list(
-    dims = as.list(as_nullable_integer(dims)), input_shape = input_shape,
+    dims = as.list(check_permutation(dims)), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -263,7 +274,7 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, d
 layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL,
                                 dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("RepeatVector", object, list(
-    n = as_nullable_integer(n), input_shape = input_shape, batch_size = batch_size,
+    n = check_count(n), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
   ))
 }
@@ -303,12 +314,17 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
                                       input_shape = NULL, batch_size = NULL, dtype = NULL,
                                       name = NULL, trainable = NULL) {
   create_layer("BatchNormalization", object, list(
-    axis = as_nullable_integer(axis), momentum = momentum, epsilon = epsilon,
-    center = center, scale = scale, beta_initializer = beta_initializer,
-    gamma_initializer = gamma_initializer, moving_mean_initializer = moving_mean_initializer,
-    moving_variance_initializer = moving_variance_initializer,
-    beta_regularizer = beta_regularizer, gamma_regularizer = gamma_regularizer,
-    beta_constraint = beta_constraint, gamma_constraint = gamma_constraint,
+    axis = check_axes(axis), momentum = check_number(momentum, min = 0, max = 1),
+    epsilon = check_number(epsilon, min = 0, min_open = TRUE),
+    center = check_flag(center), scale = check_flag(scale),
+    beta_initializer = check_keras_object(beta_initializer, "initializer"),
+    gamma_initializer = check_keras_object(gamma_initializer, "initializer"),
+    moving_mean_initializer = check_keras_object(moving_mean_initializer, "initializer"),
+    moving_variance_initializer = check_keras_object(moving_variance_initializer, "initializer"),
+    beta_regularizer = check_keras_object(beta_regularizer, "regularizer", null_ok = TRUE),
+    gamma_regularizer = check_keras_object(gamma_regularizer, "regularizer", null_ok = TRUE),
+    beta_constraint = check_keras_object(beta_constraint, "constraint", null_ok = TRUE),
+    gamma_constraint = check_keras_object(gamma_constraint, "constraint", null_ok = TRUE),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
     trainable = trainable
   ))
@@ -324,10 +340,14 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
                                       batch_size = NULL, dtype = NULL, name = NULL,
                                       trainable = NULL) {
   create_layer("LayerNormalization", object, list(
-    axis = as_nullable_integer(axis), epsilon = epsilon, center = center, scale = scale,
-    beta_initializer = beta_initializer, gamma_initializer = gamma_initializer,
-    beta_regularizer = beta_regularizer, gamma_regularizer = gamma_regularizer,
-    beta_constraint = beta_constraint, gamma_constraint = gamma_constraint,
+    axis = check_axes(axis), epsilon = check_number(epsilon, min = 0, min_open = TRUE),
+    center = check_flag(center), scale = check_flag(scale),
+    beta_initializer = check_keras_object(beta_initializer, "initializer"),
+    gamma_initializer = check_keras_object(gamma_initializer, "initializer"),
+    beta_regularizer = check_keras_object(beta_regularizer, "regularizer", null_ok = TRUE),
+    gamma_regularizer = check_keras_object(gamma_regularizer, "regularizer", null_ok = TRUE),
+    beta_constraint = check_keras_object(beta_constraint, "constraint", null_ok = TRUE),
+    gamma_constraint = check_keras_object(gamma_constraint, "constraint", null_ok = TRUE),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
     trainable = trainable
   ))
@@ -353,7 +373,24 @@ layer_activity_regularization <- function(object, l1 = 0, l2 = 0, input_shape = 
                                           batch_size = NULL, dtype = NULL, name = NULL,
                                           trainable = NULL) {
   create_layer("ActivityRegularization", object, list(
-    l1 = l1, l2 = l2, input_shape = input_shape, batch_size = batch_size, dtype = dtype,
+    l1 = check_number(l1, min = 0), l2 = check_number(l2, min = 0), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype,
     name = name, trainable = trainable
   ))
+}
+
+# A reshape target: positive whole numbers, at most one -1 (inferred).
+check_target_shape <- function(x, arg = tb_arg_name(substitute(x))) {
+  ok <- length(x) >= 1 && is.null(dim(x)) && tb_is_whole(x, -1, tb_int_max) &&
+    !any(x == 0) && sum(x == -1) <= 1
+  if (!ok) tb_arg_error(arg, "positive whole numbers, at most one of them -1 (inferred)", x)
+  as.list(as.integer(x))
+}
+
+# A permutation of 1..n (the sample dimensions, counted from 1).
+check_permutation <- function(x, arg = tb_arg_name(substitute(x))) {
+  ok <- length(x) >= 1 && is.null(dim(x)) && tb_is_whole(x, 1, tb_int_max) &&
+    setequal(x, seq_along(x)) && !anyDuplicated(x)
+  if (!ok) tb_arg_error(arg, "a permutation of 1, 2, ... (the sample dimensions)", x)
+  as.integer(x)
 }

@@ -1,13 +1,22 @@
 # Merge layers: they take a list of tensors.
 
 merge_layer <- function(class_name, inputs, args) {
+  inputs <- if (missing(inputs)) NULL else check_merge_inputs(inputs)
+  args$name <- check_string(args$name, "name", null_ok = TRUE)
   layer <- tb_keras(paste0("layers.", class_name), args)
-  if (missing(inputs) || is.null(inputs)) return(layer)
-  if (!is.list(inputs)) {
-    stop(tb_condition(paste0("layer_", tolower(class_name), "() needs a list of tensors, ",
-                             "e.g. list(a, b)")))
-  }
+  if (is.null(inputs)) return(layer)
   tb_method(layer, "__call__", inputs)
+}
+
+# The inputs of a merge layer: a list of at least two tensors.
+check_merge_inputs <- function(inputs) {
+  if (is.null(inputs)) return(NULL)
+  ok <- is.list(inputs) && !is.object(inputs) && length(inputs) >= 2 &&
+    all(vapply(inputs, inherits, logical(1), "tensorbridge_object"))
+  if (!ok) {
+    tb_arg_error("inputs", "a list of two or more tensors, e.g. list(a, b) (or missing)", inputs)
+  }
+  inputs
 }
 
 #' Merge layers
@@ -38,7 +47,7 @@ NULL
 #' @rdname layer_merge
 #' @export
 layer_concatenate <- function(inputs, axis = -1L, name = NULL) {
-  merge_layer("Concatenate", inputs, list(axis = as_nullable_integer(axis), name = name))
+  merge_layer("Concatenate", inputs, list(axis = check_axis(axis), name = name))
 }
 
 #' @rdname layer_merge
@@ -68,6 +77,6 @@ layer_minimum <- function(inputs, name = NULL) merge_layer("Minimum", inputs, li
 #' @rdname layer_merge
 #' @export
 layer_dot <- function(inputs, axes, normalize = FALSE, name = NULL) {
-  merge_layer("Dot", inputs, list(axes = as_nullable_integer(axes), normalize = normalize,
-                                  name = name))
+  merge_layer("Dot", inputs, list(axes = check_axes(axes, len = 1:2),
+                                  normalize = check_flag(normalize), name = name))
 }

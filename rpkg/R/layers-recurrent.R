@@ -27,11 +27,15 @@ layer_embedding <- function(object, input_dim, output_dim, mask_zero = FALSE,
                             input_length = NULL, input_shape = NULL, batch_size = NULL,
                             dtype = NULL, name = NULL, trainable = NULL, ...) {
   create_layer("Embedding", object, c(list(
-    input_dim = as_nullable_integer(input_dim), output_dim = as_nullable_integer(output_dim),
-    mask_zero = mask_zero, input_length = as_nullable_integer(input_length),
+    input_dim = check_count(input_dim), output_dim = check_count(output_dim),
+    mask_zero = check_flag(mask_zero), input_length = check_count(input_length, null_ok = TRUE),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
-    trainable = trainable), list(...)))
+    trainable = trainable), check_options(list(...), embedding_options)))
 }
+
+embedding_options <- tb_option_checks(c(
+  "embeddings_initializer", "embeddings_regularizer", "activity_regularizer",
+  "embeddings_constraint"))
 
 #' Masking layer
 #'
@@ -52,7 +56,7 @@ layer_embedding <- function(object, input_dim, output_dim, mask_zero = FALSE,
 layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
   create_layer("Masking", object, list(
-    mask_value = mask_value, input_shape = input_shape, batch_size = batch_size,
+    mask_value = check_number(mask_value), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
 
@@ -93,7 +97,24 @@ NULL
 
 recurrent <- function(class_name, object, args, dots) {
   if (!missing(object)) force(object)
-  create_layer(class_name, object, c(args, dots))
+  options <- recurrent_options
+  if (class_name == "LSTM") options <- c(options, tb_option_checks("unit_forget_bias"))
+  create_layer(class_name, object, c(args, check_options(dots, options)))
+}
+
+recurrent_options <- tb_option_checks(c(
+  "kernel_initializer", "recurrent_initializer", "bias_initializer", "kernel_regularizer",
+  "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+  "recurrent_constraint", "bias_constraint"))
+
+# The arguments every recurrent layer shares, checked.
+recurrent_args <- function(units, activation, use_bias, return_sequences, return_state,
+                           go_backwards, stateful, dropout, recurrent_dropout) {
+  list(units = check_count(units), activation = check_activation(activation),
+       use_bias = check_flag(use_bias), return_sequences = check_flag(return_sequences),
+       return_state = check_flag(return_state), go_backwards = check_flag(go_backwards),
+       stateful = check_flag(stateful), dropout = check_rate(dropout),
+       recurrent_dropout = check_rate(recurrent_dropout))
 }
 
 #' @rdname layer_recurrent
@@ -103,12 +124,10 @@ layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE
                              go_backwards = FALSE, stateful = FALSE, dropout = 0,
                              recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
                              dtype = NULL, name = NULL, trainable = NULL, ...) {
-  recurrent("SimpleRNN", object, list(
-    units = as_nullable_integer(units), activation = activation, use_bias = use_bias,
-    return_sequences = return_sequences, return_state = return_state,
-    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
-    recurrent_dropout = recurrent_dropout, input_shape = input_shape, batch_size = batch_size,
-    dtype = dtype, name = name, trainable = trainable), list(...))
+  recurrent("SimpleRNN", object, c(recurrent_args(
+    units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
+    dropout, recurrent_dropout), list(input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable)), list(...))
 }
 
 #' @rdname layer_recurrent
@@ -118,13 +137,11 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
                        go_backwards = FALSE, stateful = FALSE, dropout = 0,
                        recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
                        dtype = NULL, name = NULL, trainable = NULL, ...) {
-  recurrent("LSTM", object, list(
-    units = as_nullable_integer(units), activation = activation,
-    recurrent_activation = recurrent_activation, use_bias = use_bias,
-    return_sequences = return_sequences, return_state = return_state,
-    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
-    recurrent_dropout = recurrent_dropout, input_shape = input_shape, batch_size = batch_size,
-    dtype = dtype, name = name, trainable = trainable), list(...))
+  recurrent("LSTM", object, c(recurrent_args(
+    units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
+    dropout, recurrent_dropout), list(
+    recurrent_activation = check_activation(recurrent_activation), input_shape = input_shape,
+    batch_size = batch_size, dtype = dtype, name = name, trainable = trainable)), list(...))
 }
 
 #' @rdname layer_recurrent
@@ -134,14 +151,12 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
                       go_backwards = FALSE, stateful = FALSE, dropout = 0,
                       recurrent_dropout = 0, reset_after = TRUE, input_shape = NULL,
                       batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL, ...) {
-  recurrent("GRU", object, list(
-    units = as_nullable_integer(units), activation = activation,
-    recurrent_activation = recurrent_activation, use_bias = use_bias,
-    return_sequences = return_sequences, return_state = return_state,
-    go_backwards = go_backwards, stateful = stateful, dropout = dropout,
-    recurrent_dropout = recurrent_dropout, reset_after = reset_after,
-    input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
-    trainable = trainable), list(...))
+  recurrent("GRU", object, c(recurrent_args(
+    units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
+    dropout, recurrent_dropout), list(
+    recurrent_activation = check_activation(recurrent_activation),
+    reset_after = check_flag(reset_after), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable)), list(...))
 }
 
 #' Reset the states of stateful recurrent layers
@@ -156,6 +171,9 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
 #' }
 #' @export
 reset_states <- function(object) {
+  if (!tb_is_a(object, ".Layer")) {
+    tb_arg_error("object", "a model or a stateful recurrent layer", object)
+  }
   tb_method(object, "reset_states")
   invisible(object)
 }
@@ -183,12 +201,15 @@ reset_states <- function(object) {
 bidirectional <- function(object, layer, merge_mode = "concat", input_shape = NULL,
                           name = NULL) {
   create_layer("Bidirectional", object, list(
-    layer = layer, merge_mode = merge_mode, input_shape = input_shape, name = name))
+    layer = check_keras_object(layer, "layer"),
+    merge_mode = check_string(merge_mode, choices = c("concat", "sum", "mul", "ave"),
+                              null_ok = TRUE),
+    input_shape = input_shape, name = name))
 }
 
 #' @rdname bidirectional
 #' @export
 time_distributed <- function(object, layer, input_shape = NULL, name = NULL) {
   create_layer("TimeDistributed", object, list(
-    layer = layer, input_shape = input_shape, name = name))
+    layer = check_keras_object(layer, "layer"), input_shape = input_shape, name = name))
 }

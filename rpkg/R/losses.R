@@ -1,17 +1,42 @@
 # Losses: loss_*() with no data gives a loss object for compile(); with
 # y_true and y_pred it computes the loss per sample.
 
-make_loss <- function(class_name, fn_name) {
+make_loss <- function(class_name, fn_name, options = character()) {
   force(class_name)
   force(fn_name)
+  fn_checks <- loss_option_checks[options]
+  object_checks <- c(fn_checks, loss_option_checks[c("reduction", "name")])
   function(y_true, y_pred, ...) {
-    options <- list(...)
-    if (missing(y_true) && missing(y_pred)) return(tb_keras(paste0("losses.", class_name), options))
+    if (missing(y_true) && missing(y_pred)) {
+      return(tb_keras(paste0("losses.", class_name), check_options(list(...), object_checks)))
+    }
+    options <- check_options(list(...), fn_checks)
     value <- do.call(tb_call, c(list(paste0("engine.keras.losses.", fn_name),
-                                     as_tensor(y_true), as_tensor(y_pred)), options))
+                                     as_tensor(check_loss_data(y_true)),
+                                     as_tensor(check_loss_data(y_pred))), options))
     as.array(value)
   }
 }
+
+# y_true and y_pred of a loss: numeric arrays (or tensors).
+check_loss_data <- function(x, arg = tb_arg_name(substitute(x))) {
+  ok <- inherits(x, "tensorbridge_object") ||
+    ((is.numeric(x) || is.logical(x)) && !is.object(x) && length(x) >= 1)
+  if (!ok) tb_arg_error(arg, "a numeric array or a tensor", x)
+  x
+}
+
+loss_option_checks <- list(
+  from_logits = function(x, arg) check_flag(x, arg),
+  label_smoothing = function(x, arg) check_number(x, arg, min = 0, max = 1),
+  axis = function(x, arg) check_axis(x, arg),
+  ignore_class = function(x, arg) check_count(x, arg, min = -tb_int_max, null_ok = TRUE),
+  delta = function(x, arg) check_number(x, arg, min = 0, min_open = TRUE),
+  reduction = function(x, arg) {
+    check_string(x, arg, choices = c("sum_over_batch_size", "sum", "none", "auto"))
+  },
+  name = function(x, arg) check_string(x, arg, null_ok = TRUE)
+)
 
 #' Loss functions
 #'
@@ -22,9 +47,13 @@ make_loss <- function(class_name, fn_name) {
 #'
 #' @param y_true,y_pred True values and predictions (arrays with one row per
 #'   sample).
-#' @param ... Options of the loss, by name: `from_logits`, `label_smoothing`
-#'   (cross-entropies), `axis` (`loss_cosine_similarity()`), `delta`
-#'   (`loss_huber()`), `reduction` and `name` for the loss object.
+#' @param ... Options of the loss, by name (others are an error):
+#'   `from_logits` (`TRUE`/`FALSE`), `label_smoothing` (0 to 1) and `axis`
+#'   (binary and categorical cross-entropy), `from_logits` and
+#'   `ignore_class` (sparse categorical cross-entropy), `axis`
+#'   (`loss_cosine_similarity()`), `delta` (> 0, `loss_huber()`); for the
+#'   loss object also `reduction` (`"sum_over_batch_size"`, `"sum"`,
+#'   `"none"` or `"auto"`) and `name`.
 #' @return A loss object, or a vector with the loss of each sample.
 #' @examples
 #' if (tb_available()) {
@@ -52,15 +81,18 @@ loss_mean_squared_logarithmic_error <- make_loss("MeanSquaredLogarithmicError",
                                                  "mean_squared_logarithmic_error")
 #' @rdname loss-functions
 #' @export
-loss_binary_crossentropy <- make_loss("BinaryCrossentropy", "binary_crossentropy")
+loss_binary_crossentropy <- make_loss("BinaryCrossentropy", "binary_crossentropy",
+                                      c("from_logits", "label_smoothing", "axis"))
 #' @rdname loss-functions
 #' @export
-loss_categorical_crossentropy <- make_loss("CategoricalCrossentropy",
-                                           "categorical_crossentropy")
+loss_categorical_crossentropy <- make_loss(
+  "CategoricalCrossentropy", "categorical_crossentropy",
+  c("from_logits", "label_smoothing", "axis"))
 #' @rdname loss-functions
 #' @export
 loss_sparse_categorical_crossentropy <- make_loss("SparseCategoricalCrossentropy",
-                                                  "sparse_categorical_crossentropy")
+                                                  "sparse_categorical_crossentropy",
+                                                  c("from_logits", "ignore_class"))
 #' @rdname loss-functions
 #' @export
 loss_hinge <- make_loss("Hinge", "hinge")
@@ -78,10 +110,10 @@ loss_kullback_leibler_divergence <- make_loss("KLDivergence", "kl_divergence")
 loss_poisson <- make_loss("Poisson", "poisson")
 #' @rdname loss-functions
 #' @export
-loss_cosine_similarity <- make_loss("CosineSimilarity", "cosine_similarity")
+loss_cosine_similarity <- make_loss("CosineSimilarity", "cosine_similarity", "axis")
 #' @rdname loss-functions
 #' @export
-loss_huber <- make_loss("Huber", "huber")
+loss_huber <- make_loss("Huber", "huber", "delta")
 #' @rdname loss-functions
 #' @export
 loss_logcosh <- make_loss("LogCosh", "log_cosh")

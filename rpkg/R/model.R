@@ -19,8 +19,12 @@
 #' }
 #' @export
 keras_model_sequential <- function(layers = NULL, name = NULL, input_shape = NULL) {
-  if (!is.null(layers) && !is.list(layers)) layers <- list(layers)
-  model <- tb_keras("Sequential", list(layers = layers, name = name))
+  if (!is.null(layers) && (!is.list(layers) || is.object(layers))) layers <- list(layers)
+  for (i in seq_along(layers)) {
+    check_keras_object(layers[[i]], "layer", arg = paste0("layers[[", i, "]]"))
+  }
+  input_shape <- check_shape(input_shape)
+  model <- tb_keras("Sequential", list(layers = layers, name = check_string(name, null_ok = TRUE)))
   if (!is.null(input_shape)) tb_method(model, "add", layer_input(shape = input_shape))
   model
 }
@@ -41,7 +45,20 @@ keras_model_sequential <- function(layers = NULL, name = NULL, input_shape = NUL
 #' }
 #' @export
 keras_model <- function(inputs, outputs = NULL, name = NULL) {
-  tb_keras("Model", list(inputs = inputs, outputs = outputs, name = name))
+  tb_keras("Model", list(inputs = check_tensors(inputs), outputs = check_tensors(outputs),
+                         name = check_string(name, null_ok = TRUE)))
+}
+
+# One symbolic tensor or a (named) list of them: a functional model's inputs
+# or outputs.
+check_tensors <- function(x, arg = tb_arg_name(substitute(x))) {
+  is_tensor <- function(v) tb_is_a(v, ".KerasTensor")
+  ok <- is_tensor(x) || (is.list(x) && !is.object(x) && length(x) >= 1 &&
+                           all(vapply(x, is_tensor, logical(1))))
+  if (!ok) {
+    tb_arg_error(arg, "a tensor from layer_input() or a layer, or a list of them", x)
+  }
+  x
 }
 
 #' Configure a model for training
@@ -55,7 +72,7 @@ keras_model <- function(inputs, outputs = NULL, name = NULL) {
 #'   objects; `"accuracy"` becomes the accuracy that fits the loss.
 #' @param loss_weights Weights of the outputs' losses (a numeric vector or
 #'   named list).
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return The model, invisibly (it is modified in place).
 #' @examples
 #' if (tb_available()) {
@@ -70,30 +87,98 @@ compile <- function(object, ...) UseMethod("compile")
 compile.tensorbridge_object <- function(object, optimizer = "rmsprop", loss = NULL,
                                         metrics = NULL, loss_weights = NULL, ...) {
   tb_check_model(object, "compile")
-  if (is.character(metrics)) metrics <- as.list(metrics)
-  if (is.character(loss) && length(loss) > 1) loss <- as.list(loss)
-  if (is.numeric(loss_weights) && is.null(names(loss_weights))) {
-    loss_weights <- as.list(loss_weights)
-  } else if (is.numeric(loss_weights)) {
-    loss_weights <- as.list(loss_weights)
-  }
+  check_dots_empty(...)
+  optimizer <- check_keras_object(optimizer, "optimizer")
+  loss <- check_keras_objects(loss, "loss")
+  metrics <- check_keras_objects(metrics, "metric")
+  loss_weights <- check_loss_weights(loss_weights)
   tb_keras_method(object, "compile", list(optimizer = optimizer, loss = loss,
                                           metrics = metrics, loss_weights = loss_weights))
   invisible(object)
 }
 
-# x or y as the model expects them: arrays, data frames, lists for several
-# inputs. Validation happens in Python, where the shapes are known.
-as_model_data <- function(x) {
-  if (is.null(x) || is.list(x) || is.numeric(x) || is.logical(x)) return(x)
-  if (inherits(x, "tensorbridge_object")) return(x)
-  stop(tb_condition(paste0("model data must be numeric arrays, matrices, data frames or ",
-                           "lists of them, not ", class(x)[[1]])))
+# Losses or metrics for compile(): NULL, one, or several (a character vector
+# or a list, named by output where the model has several).
+check_keras_objects <- function(x, kind, arg = tb_arg_name(substitute(x))) {
+  if (is.null(x)) return(NULL)
+  if (is.character(x) && length(x) > 1 && !anyNA(x)) x <- as.list(x)
+  if (is.list(x) && !is.object(x)) {
+    if (length(x) == 0) tb_arg_error(arg, tb_object_kinds[[kind]]$what, x)
+    for (i in seq_along(x)) {
+      # a per-output entry may itself be several metrics
+      if (kind == "metric" && (is.list(x[[i]]) || is.character(x[[i]])) &&
+          !is.object(x[[i]]) && length(x[[i]]) > 1) {
+        x[[i]] <- as.list(x[[i]])
+        for (j in seq_along(x[[i]])) {
+          check_keras_object(x[[i]][[j]], kind, arg = paste0(arg, "[[", i, "]][[", j, "]]"))
+        }
+      } else {
+        check_keras_object(x[[i]], kind, arg = paste0(arg, "[[", i, "]]"))
+      }
+    }
+    return(if (kind == "metric" || length(x) > 1 || !is.null(names(x))) x else x[[1]])
+  }
+  check_keras_object(x, kind, arg)
+  if (kind == "metric") list(x) else x
 }
 
-verbose_level <- function(verbose) {
-  if (identical(verbose, "auto")) return("auto")
-  as_nullable_integer(verbose, "verbose")
+# Weights of the outputs' losses: finite numbers >= 0, one per output
+# (optionally named by output).
+check_loss_weights <- function(x, arg = "loss_weights") {
+  if (is.null(x)) return(NULL)
+  values <- if (is.list(x) && !is.object(x)) x else if (is.numeric(x)) as.list(x) else NULL
+  ok <- length(values) >= 1 && all(vapply(values, function(v) {
+    is.numeric(v) && length(v) == 1 && is.finite(v) && v >= 0
+  }, logical(1)))
+  if (!ok) tb_arg_error(arg, "finite numbers >= 0, one per output (or NULL)", x)
+  stats::setNames(lapply(values, as.double), names(x))
+}
+
+# Callbacks for fit()/evaluate(): NULL, one callback, or a list of them.
+check_callbacks <- function(x, arg = "callbacks") {
+  if (is.null(x)) return(NULL)
+  if (!is.list(x) || is.object(x)) x <- list(x)
+  for (i in seq_along(x)) check_keras_object(x[[i]], "callback", paste0(arg, "[[", i, "]]"))
+  x
+}
+
+# Per-sample weights: a numeric vector (or a list of them, one per output).
+check_sample_weight <- function(x, arg = "sample_weight") {
+  if (is.null(x)) return(NULL)
+  one_ok <- function(v) is.numeric(v) && !is.object(v) && length(v) >= 1 && all(is.finite(v)) &&
+    all(v >= 0)
+  ok <- one_ok(x) || (is.list(x) && !is.object(x) && length(x) >= 1 &&
+                        all(vapply(x, function(v) is.null(v) || one_ok(v), logical(1))))
+  if (!ok) tb_arg_error(arg, "a vector of finite numbers >= 0, one per sample (or NULL)", x)
+  if (is.numeric(x)) as.vector(x) else x
+}
+
+# Class weights: named by class index (from 0), e.g. list("0" = 1, "1" = 5).
+check_class_weight <- function(x, arg = "class_weight") {
+  if (is.null(x)) return(NULL)
+  values <- if (is.list(x) && !is.object(x)) x else if (is.numeric(x)) as.list(x) else NULL
+  nms <- names(values)
+  ok <- length(values) >= 1 && !is.null(nms) && all(grepl("^[0-9]+$", nms)) &&
+    !anyDuplicated(nms) && all(vapply(values, function(v) {
+      is.numeric(v) && length(v) == 1 && is.finite(v) && v >= 0
+    }, logical(1)))
+  if (!ok) {
+    tb_arg_error(arg, paste0('a list of weights >= 0 named by class index from 0, e.g. ',
+                             'list("0" = 1, "1" = 5)'), x)
+  }
+  lapply(values, as.double)
+}
+
+# validation_data = list(x_val, y_val) or list(x_val, y_val, sample_weight).
+check_validation_data <- function(x, arg = "validation_data") {
+  if (is.null(x)) return(NULL)
+  if (!is.list(x) || is.object(x) || !length(x) %in% 2:3) {
+    tb_arg_error(arg, "list(x_val, y_val) or list(x_val, y_val, sample_weight_val)", x)
+  }
+  check_model_data(x[[1]], paste0(arg, "[[1]]"), null_ok = FALSE)
+  check_model_data(x[[2]], paste0(arg, "[[2]]"), null_ok = FALSE)
+  if (length(x) == 3) check_sample_weight(x[[3]], paste0(arg, "[[3]]"))
+  x
 }
 
 #' Train a model
@@ -120,7 +205,7 @@ verbose_level <- function(verbose) {
 #' @param sample_weight Vector of per-sample weights.
 #' @param initial_epoch Epoch to start from (to resume training).
 #' @param steps_per_epoch Batches per epoch (default: all the data).
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A `keras_training_history` object: `plot()` it, print it, or turn
 #'   it into a data frame.
 #' @examples
@@ -144,14 +229,22 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
                                     class_weight = NULL, sample_weight = NULL,
                                     initial_epoch = 0, steps_per_epoch = NULL, ...) {
   tb_check_model(object, "fit")
-  if (!is.null(callbacks) && !is.list(callbacks)) callbacks <- list(callbacks)
+  check_dots_empty(...)
+  epochs <- check_count(epochs)
+  initial_epoch <- check_count(initial_epoch, min = 0)
+  if (initial_epoch >= epochs) {
+    tb_arg_error("epochs", paste0("larger than `initial_epoch` (", initial_epoch,
+                                  "): the epoch to stop at"), epochs)
+  }
   history <- tb_keras_method(object, "fit", list(
-    x = as_model_data(x), y = as_model_data(y), batch_size = as_nullable_integer(batch_size),
-    epochs = as_nullable_integer(epochs), verbose = verbose_level(verbose),
-    callbacks = callbacks, validation_split = validation_split,
-    validation_data = validation_data, shuffle = shuffle, class_weight = class_weight,
-    sample_weight = sample_weight, initial_epoch = as_nullable_integer(initial_epoch),
-    steps_per_epoch = as_nullable_integer(steps_per_epoch)
+    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y),
+    batch_size = check_count(batch_size, null_ok = TRUE), epochs = epochs,
+    verbose = check_verbose(verbose), callbacks = check_callbacks(callbacks),
+    validation_split = check_number(validation_split, min = 0, max = 1, max_open = TRUE),
+    validation_data = check_validation_data(validation_data), shuffle = check_flag(shuffle),
+    class_weight = check_class_weight(class_weight),
+    sample_weight = check_sample_weight(sample_weight), initial_epoch = initial_epoch,
+    steps_per_epoch = check_count(steps_per_epoch, null_ok = TRUE)
   ))
   as_training_history(history)
 }
@@ -176,9 +269,11 @@ evaluate <- function(object, ...) UseMethod("evaluate")
 evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL,
                                          verbose = "auto", sample_weight = NULL, ...) {
   tb_check_model(object, "evaluate")
+  check_dots_empty(...)
   tb_keras_method(object, "evaluate", list(
-    x = as_model_data(x), y = as_model_data(y), batch_size = as_nullable_integer(batch_size),
-    verbose = verbose_level(verbose), sample_weight = sample_weight, return_dict = TRUE
+    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y, null_ok = FALSE),
+    batch_size = check_count(batch_size, null_ok = TRUE), verbose = check_verbose(verbose),
+    sample_weight = check_sample_weight(sample_weight), return_dict = TRUE
   ))
 }
 
@@ -198,9 +293,10 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @export
 predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0, ...) {
   tb_check_model(object, "predict")
+  check_dots_empty(...)
   tb_keras_method(object, "predict", list(
-    x = as_model_data(x), batch_size = as_nullable_integer(batch_size),
-    verbose = verbose_level(verbose)
+    x = check_model_data(x, null_ok = FALSE), batch_size = check_count(batch_size, null_ok = TRUE),
+    verbose = check_verbose(verbose)
   ))
 }
 
@@ -231,8 +327,9 @@ NULL
 train_on_batch <- function(object, x, y, sample_weight = NULL, class_weight = NULL) {
   tb_check_model(object, "train_on_batch")
   tb_keras_method(object, "train_on_batch", list(
-    x = as_model_data(x), y = as_model_data(y), sample_weight = sample_weight,
-    class_weight = class_weight, return_dict = TRUE))
+    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y, null_ok = FALSE),
+    sample_weight = check_sample_weight(sample_weight),
+    class_weight = check_class_weight(class_weight), return_dict = TRUE))
 }
 
 #' @rdname on_batch
@@ -240,15 +337,15 @@ train_on_batch <- function(object, x, y, sample_weight = NULL, class_weight = NU
 test_on_batch <- function(object, x, y, sample_weight = NULL) {
   tb_check_model(object, "test_on_batch")
   tb_keras_method(object, "test_on_batch", list(
-    x = as_model_data(x), y = as_model_data(y), sample_weight = sample_weight,
-    return_dict = TRUE))
+    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y, null_ok = FALSE),
+    sample_weight = check_sample_weight(sample_weight), return_dict = TRUE))
 }
 
 #' @rdname on_batch
 #' @export
 predict_on_batch <- function(object, x) {
   tb_check_model(object, "predict_on_batch")
-  tb_method(object, "predict_on_batch", as_model_data(x))
+  tb_method(object, "predict_on_batch", check_model_data(x, null_ok = FALSE))
 }
 
 #' Model summary
@@ -257,7 +354,7 @@ predict_on_batch <- function(object, x) {
 #'
 #' @param object,x A model.
 #' @param line_length Width of the table.
-#' @param ... Unused.
+#' @param ... Unused (for `summary()`, anything given is an error).
 #' @return `object`, invisibly.
 #' @examples
 #' if (tb_available()) {
@@ -269,8 +366,10 @@ predict_on_batch <- function(object, x) {
 #' @export
 summary.tensorbridge_object <- function(object, line_length = NULL, ...) {
   if (!tb_is_model(object)) return(NextMethod())
+  check_dots_empty(...)
   cat(tb_keras_method(object, "summary_string",
-                      list(line_length = as_nullable_integer(line_length))), "\n", sep = "")
+                      list(line_length = check_count(line_length, min = 40, null_ok = TRUE))),
+      "\n", sep = "")
   invisible(object)
 }
 
@@ -313,14 +412,22 @@ NULL
 
 #' @rdname model-weights
 #' @export
-get_weights <- function(object) tb_method(object, "get_weights")
+get_weights <- function(object) tb_method(check_layer(object), "get_weights")
+
+# A model or a layer (what has weights).
+check_layer <- function(object, arg = "object") {
+  if (!tb_is_a(object, ".Layer")) tb_arg_error(arg, "a model or a layer", object)
+  object
+}
 
 #' @rdname model-weights
 #' @export
 set_weights <- function(object, weights) {
-  if (!is.list(weights)) {
-    stop(tb_condition("`weights` must be a list of arrays, as get_weights() returns"))
-  }
+  check_layer(object)
+  ok <- is.list(weights) && !is.object(weights) && all(vapply(weights, function(w) {
+    (is.numeric(w) || is.logical(w)) && !is.object(w) || inherits(w, "tensorbridge_object")
+  }, logical(1)))
+  if (!ok) tb_arg_error("weights", "a list of numeric arrays, as get_weights() returns", weights)
   tb_method(object, "set_weights", weights)
   invisible(object)
 }
@@ -329,7 +436,14 @@ set_weights <- function(object, weights) {
 #' @export
 get_layer <- function(object, name = NULL, index = NULL) {
   tb_check_model(object, "get_layer")
-  if (!is.null(index)) index <- as_nullable_integer(index) - 1L
+  name <- check_string(name, null_ok = TRUE)
+  if (!is.null(name) && !is.null(index)) {
+    tb_arg_error("index", "NULL when `name` is given (give one of them)", index)
+  }
+  if (is.null(name) && is.null(index)) {
+    tb_arg_error("name", "one string when `index` is NULL (give one of them)", name)
+  }
+  if (!is.null(index)) index <- layer_index(object, index, "index") - 1L
   tb_keras_method(object, "get_layer", list(name = name, index = index))
 }
 
@@ -337,28 +451,54 @@ get_layer <- function(object, name = NULL, index = NULL) {
 #' @export
 pop_layer <- function(object) {
   if (!tb_is_sequential(object)) {
-    stop(tb_condition("pop_layer() needs a sequential model"))
+    tb_arg_error("object", "a sequential model (keras_model_sequential())", object)
   }
   tb_method(object, "pop")
   invisible(object)
 }
 
+# A layer position as keras R counts them: 1 is the first layer, -1 the last;
+# returned from 1.
+layer_index <- function(object, index, arg) {
+  n <- length(tb_getattr(object, "layers"))
+  given <- index
+  index <- check_count(index, arg, min = -tb_int_max)
+  if (index == 0 || abs(index) > n) {
+    tb_arg_error(arg, paste0("a layer position from 1 to ", n, " (or -1 to -", n,
+                             " from the end): the model has ", n,
+                             if (n == 1) " layer" else " layers"), given)
+  }
+  if (index < 0) n + index + 1L else index
+}
+
 layer_positions <- function(object, from, to) {
   layers <- tb_getattr(object, "layers")
   names <- vapply(layers, function(l) tb_getattr(l, "name"), "")
-  position <- function(which, default) {
+  position <- function(which, default, arg) {
     if (is.null(which)) return(default)
-    if (is.character(which)) {
+    if (is.character(which) && length(which) == 1 && !is.na(which)) {
       i <- match(which, names)
-      if (is.na(i)) stop(tb_condition(paste0("the model has no layer named '", which, "'")))
+      if (is.na(i)) {
+        tb_arg_error(arg, paste0("the name or position of one of the model's layers (",
+                                 paste0('"', names, '"', collapse = ", "), ")"), which)
+      }
       return(i)
     }
-    as_nullable_integer(which)
+    layer_index(object, which, arg)
   }
-  list(layers = layers, range = seq(position(from, 1L), position(to, length(layers))))
+  first <- position(from, 1L, "from")
+  last <- position(to, length(layers), "to")
+  if (first > last) {
+    tb_arg_error("to", paste0("a layer at or after `from` (layer ", first, ")"), to)
+  }
+  list(layers = layers, range = seq(first, last))
 }
 
 set_trainable <- function(object, from, to, value) {
+  check_layer(object)
+  if (!tb_is_model(object) && (!is.null(from) || !is.null(to))) {
+    tb_arg_error("object", "a model when `from` or `to` is given", object)
+  }
   if (is.null(from) && is.null(to)) {
     tb_call("bridge.api.set_attr", object, "trainable", value)
   } else {
@@ -382,7 +522,7 @@ unfreeze_weights <- function(object, from = NULL, to = NULL) {
 
 #' @rdname model-weights
 #' @export
-count_params <- function(object) tb_method(object, "count_params")
+count_params <- function(object) tb_method(check_layer(object), "count_params")
 
 #' Model and layer configuration
 #'
@@ -408,6 +548,7 @@ NULL
 #' @rdname model-config
 #' @export
 get_config <- function(object) {
+  check_layer(object)
   config <- tb_method(object, "get_config")
   attr(config, "class_name") <- tb_getattr(tb_getattr(object, "__class__"), "__name__")
   config
@@ -416,6 +557,10 @@ get_config <- function(object) {
 #' @rdname model-config
 #' @export
 from_config <- function(config, class_name = attr(config, "class_name")) {
+  if (!is.list(config) || is.object(config)) {
+    tb_arg_error("config", "a list from get_config()", config)
+  }
+  class_name <- check_string(class_name, null_ok = TRUE)
   if (is.null(class_name) || class_name %in% c("Sequential", "Model", "Functional")) {
     return(tb_call("engine.keras.saving.model_from_dict",
                    list(class_name = class_name %||% "Functional", config = config)))
@@ -425,10 +570,15 @@ from_config <- function(config, class_name = attr(config, "class_name")) {
 
 #' @rdname model-config
 #' @export
-model_to_json <- function(object) tb_method(object, "to_json")
+model_to_json <- function(object) {
+  tb_check_model(object)
+  tb_method(object, "to_json")
+}
 
 #' @rdname model-config
 #' @export
-model_from_json <- function(json) tb_call("engine.keras.models.model_from_json", json)
+model_from_json <- function(json) {
+  tb_call("engine.keras.models.model_from_json", check_string(json))
+}
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

@@ -1,8 +1,33 @@
 # Optimizers and learning-rate schedules.
 
 optimizer <- function(class_name, args) {
-  tb_keras(paste0("optimizers.", class_name), args)
+  tb_keras(paste0("optimizers.", class_name), check_options(args, optimizer_checks))
 }
+
+# A learning rate: one finite number >= 0 or a schedule.
+check_learning_rate <- function(x, arg = "learning_rate") {
+  if (tb_is_a(x, ".LearningRateSchedule")) return(x)
+  if (!is.numeric(x) || is.object(x) || length(x) != 1 || !is.finite(x) || x < 0) {
+    tb_arg_error(arg, "one finite number >= 0 or a learning_rate_schedule_*() object", x)
+  }
+  as.double(x)
+}
+
+fraction <- function(max_open = FALSE) {
+  function(x, arg) check_number(x, arg, min = 0, max = 1, max_open = max_open)
+}
+non_negative <- function(x, arg) check_number(x, arg, min = 0)
+flag <- function(x, arg) check_flag(x, arg)
+
+optimizer_checks <- list(
+  learning_rate = check_learning_rate, momentum = fraction(), nesterov = flag,
+  rho = fraction(), epsilon = non_negative, centered = flag, beta_1 = fraction(TRUE),
+  beta_2 = fraction(TRUE), amsgrad = flag, weight_decay = non_negative,
+  initial_accumulator_value = non_negative,
+  clipnorm = function(x, arg) check_number(x, arg, min = 0, min_open = TRUE, null_ok = TRUE),
+  clipvalue = function(x, arg) check_number(x, arg, min = 0, min_open = TRUE, null_ok = TRUE),
+  name = function(x, arg) check_string(x, arg, null_ok = TRUE)
+)
 
 #' Optimizers
 #'
@@ -11,19 +36,23 @@ optimizer <- function(class_name, args) {
 #' `learning_rate_schedule_*()` object. `clipnorm` clips each gradient to a
 #' maximum norm, `clipvalue` clips its elements.
 #'
-#' @param learning_rate Learning rate, or a schedule.
-#' @param momentum Momentum (SGD, RMSprop).
+#' @param learning_rate Learning rate: one finite number >= 0, or a
+#'   `learning_rate_schedule_*()` object.
+#' @param momentum Momentum (SGD, RMSprop), from 0 to 1.
 #' @param nesterov Use Nesterov momentum (SGD).
-#' @param rho Decay rate of the moving average of squared gradients.
-#' @param epsilon Small constant for numerical stability.
+#' @param rho Decay rate of the moving average of squared gradients (0 to
+#'   1).
+#' @param epsilon Small constant (>= 0) for numerical stability.
 #' @param centered Normalize by the estimated variance of the gradient
 #'   (RMSprop).
-#' @param beta_1,beta_2 Decay rates of the first and second moment estimates.
+#' @param beta_1,beta_2 Decay rates of the first and second moment estimates
+#'   (0 to < 1).
 #' @param amsgrad Use the AMSGrad variant (Adam, AdamW).
-#' @param weight_decay Decoupled weight decay (AdamW).
-#' @param initial_accumulator_value Starting value of the accumulators
-#'   (Adagrad).
-#' @param clipnorm,clipvalue Gradient clipping (`NULL`: none).
+#' @param weight_decay Decoupled weight decay (AdamW), >= 0.
+#' @param initial_accumulator_value Starting value (>= 0) of the
+#'   accumulators (Adagrad).
+#' @param clipnorm,clipvalue Gradient clipping: a number > 0, or `NULL` for
+#'   none.
 #' @param name Optional name.
 #' @return An optimizer object.
 #' @examples
@@ -114,14 +143,15 @@ optimizer_nadam <- function(learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999,
 #' Give one as an optimizer's `learning_rate`; it is evaluated at every
 #' training step.
 #'
-#' @param initial_learning_rate Learning rate at step 0.
-#' @param decay_steps Steps over which the rate decays (by `decay_rate`, or
-#'   to `alpha * initial_learning_rate` for cosine decay).
-#' @param decay_rate Decay factor per `decay_steps`.
+#' @param initial_learning_rate Learning rate at step 0 (>= 0).
+#' @param decay_steps Steps (a positive whole number) over which the rate
+#'   decays (by `decay_rate`, or to `alpha * initial_learning_rate` for
+#'   cosine decay).
+#' @param decay_rate Decay factor (> 0) per `decay_steps`.
 #' @param staircase Decay in steps rather than continuously.
-#' @param boundaries,values Step boundaries and the rates between them
-#'   (`values` has one more element).
-#' @param alpha Final fraction of the initial rate (cosine decay).
+#' @param boundaries,values Step boundaries (increasing whole numbers) and
+#'   the rates between them (`values` has one more element).
+#' @param alpha Final fraction (0 to 1) of the initial rate (cosine decay).
 #' @param name Optional name.
 #' @return A schedule object.
 #' @examples
@@ -137,25 +167,36 @@ NULL
 learning_rate_schedule_exponential_decay <- function(initial_learning_rate, decay_steps,
                                                      decay_rate, staircase = FALSE,
                                                      name = NULL) {
-  optimizer("schedules.ExponentialDecay", list(
-    initial_learning_rate = initial_learning_rate,
-    decay_steps = as_nullable_integer(decay_steps), decay_rate = decay_rate,
-    staircase = staircase, name = name))
+  tb_keras("optimizers.schedules.ExponentialDecay", list(
+    initial_learning_rate = check_number(initial_learning_rate, min = 0),
+    decay_steps = check_count(decay_steps),
+    decay_rate = check_number(decay_rate, min = 0, min_open = TRUE),
+    staircase = check_flag(staircase), name = check_string(name, null_ok = TRUE)))
 }
 
 #' @rdname learning_rate_schedules
 #' @export
 learning_rate_schedule_piecewise_constant_decay <- function(boundaries, values, name = NULL) {
-  optimizer("schedules.PiecewiseConstantDecay", list(
-    boundaries = as.list(as_nullable_integer(boundaries)), values = as.list(values),
-    name = name))
+  if (length(boundaries) < 1 || !is.null(dim(boundaries)) ||
+      !tb_is_whole(boundaries, 0, tb_int_max) || is.unsorted(boundaries, strictly = TRUE)) {
+    tb_arg_error("boundaries", "increasing whole numbers >= 0 (training steps)", boundaries)
+  }
+  if (!is.numeric(values) || is.object(values) || !all(is.finite(values)) || any(values < 0) ||
+      length(values) != length(boundaries) + 1) {
+    tb_arg_error("values", paste0("finite numbers >= 0, one more than `boundaries` (",
+                                  length(boundaries) + 1, ")"), values)
+  }
+  tb_keras("optimizers.schedules.PiecewiseConstantDecay", list(
+    boundaries = as.list(as.integer(boundaries)), values = as.list(as.double(values)),
+    name = check_string(name, null_ok = TRUE)))
 }
 
 #' @rdname learning_rate_schedules
 #' @export
 learning_rate_schedule_cosine_decay <- function(initial_learning_rate, decay_steps, alpha = 0,
                                                 name = NULL) {
-  optimizer("schedules.CosineDecay", list(
-    initial_learning_rate = initial_learning_rate,
-    decay_steps = as_nullable_integer(decay_steps), alpha = alpha, name = name))
+  tb_keras("optimizers.schedules.CosineDecay", list(
+    initial_learning_rate = check_number(initial_learning_rate, min = 0),
+    decay_steps = check_count(decay_steps), alpha = check_number(alpha, min = 0, max = 1),
+    name = check_string(name, null_ok = TRUE)))
 }

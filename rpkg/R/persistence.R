@@ -1,12 +1,27 @@
 # Saving and loading models.
 
 check_path_for_writing <- function(filepath, overwrite) {
+  filepath <- check_string(filepath)
+  overwrite <- check_flag(overwrite)
+  if (!nzchar(filepath)) tb_arg_error("filepath", "a file path", filepath)
   filepath <- path.expand(filepath)
+  if (dir.exists(filepath)) {
+    tb_arg_error("filepath", "a file path, not a directory", filepath)
+  }
   if (!overwrite && file.exists(filepath)) {
     stop(tb_condition(paste0("'", filepath, "' exists; use overwrite = TRUE to replace it")))
   }
   if (!dir.exists(dirname(filepath))) {
     stop(tb_condition(paste0("the directory '", dirname(filepath), "' does not exist")))
+  }
+  filepath
+}
+
+# A file to read: one string naming an existing file.
+check_path_for_reading <- function(filepath, what) {
+  filepath <- path.expand(check_string(filepath))
+  if (!file.exists(filepath) || dir.exists(filepath)) {
+    stop(tb_condition(paste0("no ", what, " file at '", filepath, "'")))
   }
   filepath
 }
@@ -25,10 +40,13 @@ check_path_for_writing <- function(filepath, overwrite) {
 #' error saying so.
 #'
 #' @param object A model.
-#' @param filepath File to write or read.
-#' @param overwrite Replace an existing file.
-#' @param include_optimizer Also save the optimizer's state.
-#' @param compile Compile the loaded model as it was saved.
+#' @param filepath File to write or read (one string; a file to write goes in
+#'   an existing directory).
+#' @param overwrite Replace an existing file (`TRUE` or `FALSE`).
+#' @param include_optimizer Also save the optimizer's state (`TRUE` or
+#'   `FALSE`).
+#' @param compile Compile the loaded model as it was saved (`TRUE` or
+#'   `FALSE`).
 #' @param model A raw vector from `serialize_model()` (for
 #'   `unserialize_model()`).
 #' @return `save_*()`: `object`, invisibly; `load_model()` and
@@ -51,18 +69,15 @@ NULL
 save_model <- function(object, filepath, overwrite = TRUE, include_optimizer = TRUE) {
   tb_check_model(object, "save_model")
   tb_method(object, "save", check_path_for_writing(filepath, overwrite),
-            include_optimizer = include_optimizer)
+            include_optimizer = check_flag(include_optimizer))
   invisible(object)
 }
 
 #' @rdname model-persistence
 #' @export
 load_model <- function(filepath, compile = TRUE) {
-  filepath <- path.expand(filepath)
-  if (!file.exists(filepath)) {
-    stop(tb_condition(paste0("no model file at '", filepath, "'")))
-  }
-  tb_call("engine.keras.models.load_model", filepath, compile = compile)
+  filepath <- check_path_for_reading(filepath, "model")
+  tb_call("engine.keras.models.load_model", filepath, compile = check_flag(compile))
 }
 
 #' @rdname model-persistence
@@ -77,11 +92,7 @@ save_model_weights <- function(object, filepath, overwrite = TRUE) {
 #' @export
 load_model_weights <- function(object, filepath) {
   tb_check_model(object, "load_model_weights")
-  filepath <- path.expand(filepath)
-  if (!file.exists(filepath)) {
-    stop(tb_condition(paste0("no weights file at '", filepath, "'")))
-  }
-  tb_method(object, "load_weights", filepath)
+  tb_method(object, "load_weights", check_path_for_reading(filepath, "weights"))
   invisible(object)
 }
 
@@ -89,14 +100,15 @@ load_model_weights <- function(object, filepath) {
 #' @export
 serialize_model <- function(object, include_optimizer = TRUE) {
   tb_check_model(object, "serialize_model")
-  tb_call("engine.keras.models.serialize_model", object, include_optimizer = include_optimizer)
+  tb_call("engine.keras.models.serialize_model", object,
+          include_optimizer = check_flag(include_optimizer))
 }
 
 #' @rdname model-persistence
 #' @export
 unserialize_model <- function(model, compile = TRUE) {
-  if (!is.raw(model)) {
-    stop(tb_condition("unserialize_model() needs the raw vector that serialize_model() made"))
+  if (!is.raw(model) || length(model) == 0) {
+    tb_arg_error("model", "the raw vector that serialize_model() made", model)
   }
-  tb_call("engine.keras.models.deserialize_model", model, compile = compile)
+  tb_call("engine.keras.models.deserialize_model", model, compile = check_flag(compile))
 }

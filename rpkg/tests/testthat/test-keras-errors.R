@@ -34,7 +34,7 @@ test_that("unknown names give errors that list what is valid", {
                "acuracy", class = "tensorbridge_error")
   expect_error(fit(keras_model_sequential() %>% layer_dense(units = 1), "x"),
                "numeric", class = "tensorbridge_error")
-  expect_error(compile(as_tensor(1)), "needs a model", class = "tensorbridge_error")
+  expect_error(compile(as_tensor(1)), "`object` must be a model", class = "tensorbridge_error")
 })
 
 test_that("array utilities match their definitions", {
