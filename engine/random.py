@@ -4,7 +4,19 @@
 ``s``; the same seed gives the same sequence of draws on a device.  An op-level
 ``seed`` gives a fresh generator derived from (global seed, op seed) for that
 call, so the same call with the same seeds returns the same values.
+
+Forked processes.  Without a global seed (the default) every process draws
+from fresh OS entropy: a child of ``fork()`` notices that its process id
+changed at its next draw and reseeds, so children of R's
+``parallel::mclapply`` (which calls C ``fork()`` directly, without Python's
+fork hooks) or of Python's ``os.fork`` never repeat each other's draws or
+initial weights.  With a global seed set, a child continues the stream it
+inherited, exactly as the parent would have (seeded means reproducible; all
+children of one parent then draw alike): to give children different but
+reproducible streams, call ``set_seed(base + i)`` in child ``i``.
 """
+
+import os
 
 import numpy as np
 
@@ -17,19 +29,34 @@ __all__ = ["set_seed", "get_seed", "normal", "uniform", "truncated_normal"]
 
 _SEED = [None]
 _GENS = {}
+_PID = [os.getpid()]  # the process the generators in _GENS belong to
 
 
 def set_seed(seed):
     """Reset the random streams of every device from ``seed``."""
     _SEED[0] = None if seed is None else int(seed)
     _GENS.clear()
+    _PID[0] = os.getpid()
 
 
 def get_seed():
     return _SEED[0]
 
 
+def _after_fork():
+    """In a forked child: unseeded streams restart from fresh entropy (seeded ones go on)."""
+    _PID[0] = os.getpid()
+    if _SEED[0] is None:
+        _GENS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
 def _generator(dev, seed):
+    if os.getpid() != _PID[0]:  # forked without Python's hooks (C fork(), e.g. mclapply)
+        _after_fork()
     be = dev.backend
     g = _SEED[0]
     if seed is not None:
