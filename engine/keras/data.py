@@ -31,7 +31,15 @@ def _frame_to_array(df, what):
 
 
 def to_array(x, what, dtype=FLOATX):
-    """One input (array-like) as a C-contiguous float32 array with at least one dimension."""
+    """One input (array-like) as a numeric numpy array with at least one dimension.
+
+    A numeric numpy array is returned as it is (no copy: the R side hands a zero-copy
+    view of R's memory); :func:`rows` casts each batch to float32 when it is used, so
+    training and prediction need about one batch of extra memory, not a copy of the
+    whole input.  Other inputs (data frames, lists) are converted once."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf" and x.ndim > 0 \
+            and x.dtype != object:
+        return x
     if _is_frame(x):
         a = _frame_to_array(x, what)
     elif _is_series(x):
@@ -49,12 +57,25 @@ def to_array(x, what, dtype=FLOATX):
                 "array (convert characters or factors to numbers first)")
     if a.ndim == 0:
         raise ValueError(f"{what} is a single number; give one row per sample")
-    if a.dtype != dtype:
-        # R's NA is a signalling NaN: casting it sets the "invalid" flag, which
-        # is no news here (check_finite reports missing values by row).
-        with np.errstate(invalid="ignore"):
-            a = a.astype(dtype)
-    return np.ascontiguousarray(a)
+    if a.dtype != dtype and a.dtype.kind not in "biuf":
+        a = a.astype(dtype)
+    return a
+
+
+def rows(a, sel, dtype=FLOATX):
+    """The rows ``sel`` (a slice or an index array) of ``a`` as a C-contiguous float32 array."""
+    if a is None:
+        return None
+    b = a[sel]
+    if b.dtype == dtype and b.flags.c_contiguous:
+        return b
+    # R's NA is a signalling NaN: casting it sets the "invalid" flag, which
+    # is no news here (check_finite reports missing values by row).
+    with np.errstate(invalid="ignore"):
+        return np.ascontiguousarray(b, dtype=dtype)
+
+
+_CHUNK = 1 << 20  # elements per block in the whole-input scans
 
 
 def _check_not_ragged(x, what):
@@ -76,12 +97,23 @@ def _check_not_ragged(x, what):
 
 
 def check_finite(a, what):
-    if a.size and not np.isfinite(a).all():
-        bad = ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
-        rows = np.flatnonzero(bad)
-        kind = "missing values (NA/NaN)" if np.isnan(a).any() else "infinite values"
+    """ValueError naming the rows with NaN/Inf; scans in blocks (no whole-size temporaries)."""
+    if not a.size or a.dtype.kind not in "fc":
+        return
+    step = max(1, _CHUNK // max(1, a.size // len(a)))
+    bad_rows, has_nan = [], False
+    for s in range(0, len(a), step):
+        blk = a[s:s + step]
+        if np.isfinite(blk).all():
+            continue
+        fin = np.isfinite(blk.reshape(len(blk), -1)).all(axis=1)
+        bad_rows.append(np.flatnonzero(~fin) + s)
+        has_nan = has_nan or bool(np.isnan(blk).any())
+    if bad_rows:
+        bad = np.concatenate(bad_rows)
+        kind = "missing values (NA/NaN)" if has_nan else "infinite values"
         raise ValueError(
-            f"{what} has {kind} in {rows.size} row(s) (the first is row {rows[0] + 1}, "
+            f"{what} has {kind} in {bad.size} row(s) (the first is row {bad[0] + 1}, "
             "counting from 1); remove or impute those rows before fitting")
 
 
@@ -183,17 +215,20 @@ def _shape(s):
         ("," if len(s) == 1 else "") + ")"
 
 
-def check_batch_size(batch_size):
+def check_batch_size(batch_size, none_ok=False):
     if batch_size is None:
-        return 32
-    if isinstance(batch_size, bool) or not float(batch_size).is_integer() or batch_size < 1:
+        return None if none_ok else 32
+    ok = isinstance(batch_size, (int, float, np.integer, np.floating)) and \
+        not isinstance(batch_size, bool) and math.isfinite(batch_size)
+    if not ok or not float(batch_size).is_integer() or batch_size < 1:
         raise ValueError(f"batch_size must be a positive whole number (e.g. 32), got "
                          f"{batch_size!r}")
     return int(batch_size)
 
 
 def check_validation_split(v):
-    v = float(v)
+    ok = isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+    v = float(v) if ok else math.nan
     if not 0.0 <= v < 1.0 or math.isnan(v):
         raise ValueError(f"validation_split must be a fraction in [0, 1), e.g. 0.2 to hold out "
                          f"the last 20% of the rows, got {v}")

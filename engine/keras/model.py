@@ -18,6 +18,7 @@ from .. import random as _random
 from ..autograd import GradientTape, no_grad, toposort
 from ..device import CPU, current_device
 from ..tensor import Tensor
+from . import _validate as _v
 from . import callbacks as _callbacks
 from . import data as _data
 from . import losses as _losses
@@ -33,6 +34,10 @@ from .layers.base import (
     pack_like,
     unique_name,
 )
+
+
+class NonFiniteLossError(FloatingPointError):
+    """The training loss became NaN or infinite; the weights were not updated with it."""
 
 
 def _wrap(a):
@@ -441,10 +446,16 @@ class Model(Layer):
             preds = self._forward([_wrap(x) for x in xs], training=True)
             total, per_output = self._loss_terms(ys, preds, sws)
             tvars = self._trainable_vars()
-        grads = tape.gradient(total, tvars) if tvars else []
-        pairs = [(g, v) for g, v in zip(grads, tvars) if g is not None]
-        if pairs:
-            self.optimizer.apply([g for g, _ in pairs], [v for _, v in pairs])
+        # one scalar per batch (the progress bar needs it anyway): a NaN/Inf loss must not
+        # reach the weights
+        loss = float(_host(total))
+        self._finite_loss = math.isfinite(loss)
+        self._last_loss = "NaN" if loss != loss else ("Inf" if loss > 0 else "-Inf")
+        if self._finite_loss:
+            grads = tape.gradient(total, tvars) if tvars else []
+            pairs = [(g, v) for g, v in zip(grads, tvars) if g is not None]
+            if pairs:
+                self.optimizer.apply([g for g, _ in pairs], [v for _, v in pairs])
         self._update_metrics(ys, preds, sws, total, per_output, n)
         return self._logs()
 
@@ -521,7 +532,18 @@ class Model(Layer):
         self._need_compiled("fit")
         batch_size = _data.check_batch_size(batch_size)
         validation_split = _data.check_validation_split(validation_split)
-        epochs, initial_epoch = int(epochs), int(initial_epoch)
+        epochs = _v.non_negative_int("fit", "epochs", epochs)
+        initial_epoch = _v.non_negative_int("fit", "initial_epoch", initial_epoch)
+        if initial_epoch > epochs:
+            raise ValueError(f"fit: initial_epoch ({initial_epoch}) is larger than epochs "
+                             f"({epochs}); epochs counts to the last epoch, so give epochs >= "
+                             "initial_epoch")
+        steps_per_epoch = _v.steps("fit", "steps_per_epoch", steps_per_epoch)
+        validation_steps = _v.steps("fit", "validation_steps", validation_steps)
+        validation_freq = _v.positive_int("fit", "validation_freq", validation_freq)
+        validation_batch_size = _data.check_batch_size(validation_batch_size, none_ok=True)
+        shuffle = _v.boolean("fit", "shuffle", shuffle)
+        verbose = _v.verbose("fit", verbose)
         if y is None and isinstance(x, tuple) and len(x) == 2 and validation_data is None:
             x, y = x
         if y is None:
@@ -548,8 +570,7 @@ class Model(Layer):
             xs, ys, sws = keep(xs), keep(ys), keep(sws)
         n = len(xs[0])
         batches = math.ceil(n / batch_size)
-        steps = int(steps_per_epoch) if steps_per_epoch else batches
-        verbose = 1 if verbose == "auto" else int(verbose)
+        steps = steps_per_epoch or batches
         self.history = _callbacks.History()
         cbs = list(callbacks or [])
         if verbose:
@@ -564,6 +585,7 @@ class Model(Layer):
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbl.wants("on_train_batch_begin") or cbl.wants("on_train_batch_end")
+        nan_stops = any(isinstance(cb, _callbacks.TerminateOnNaN) for cb in cbs)
         try:
             cbl.call("on_train_begin", None)
             logs = {}
@@ -580,19 +602,23 @@ class Model(Layer):
                     if pos >= n:
                         pos = 0
                     end = min(pos + batch_size, n)
-                    if shuffle:
-                        idx = order[pos:end]
-                        bx = [a[idx] for a in xs]
-                        by = [a[idx] for a in ys]
-                        bw = [None if w is None else w[idx] for w in sws]
-                    else:
-                        bx = [a[pos:end] for a in xs]
-                        by = [a[pos:end] for a in ys]
-                        bw = [None if w is None else w[pos:end] for w in sws]
+                    sel = order[pos:end] if shuffle else slice(pos, end)
+                    bx = [_data.rows(a, sel) for a in xs]
+                    by = [_data.rows(a, sel) for a in ys]
+                    bw = [_data.rows(w, sel) for w in sws]
                     pos = end
                     if batch_hooks:
                         cbl.call("on_train_batch_begin", step, None)
                     logs = self._train_step(bx, by, bw)
+                    if not self._finite_loss and not nan_stops:
+                        raise NonFiniteLossError(
+                            f"fit: the loss became {self._last_loss} at epoch {epoch + 1}, "
+                            f"batch {step + 1} (counting from 1, as the progress bar does); "
+                            "training stopped before that batch changed the weights, which "
+                            "are those after the last finite batch. Lower the learning rate, "
+                            "check the data for extreme values, or add the TerminateOnNaN "
+                            "callback (callback_terminate_on_nan() in R) to stop without "
+                            "an error")
                     if batch_hooks:
                         cbl.call("on_train_batch_end", step, logs)
                     if self.stop_training:
@@ -620,15 +646,17 @@ class Model(Layer):
     def _evaluate_arrays(self, xs, ys, sws, batch_size, cbl, steps=None):
         self._reset_metrics()
         n = len(xs[0])
-        total_steps = math.ceil(n / batch_size) if steps is None else int(steps)
+        total_steps = math.ceil(n / batch_size) if steps is None else steps
         cbl.call("on_test_begin", None)
         logs = {}
         for step in range(total_steps):
             s = (step * batch_size) % n
             e = min(s + batch_size, n)
             cbl.call("on_test_batch_begin", step, None)
-            logs = self._test_step([a[s:e] for a in xs], [a[s:e] for a in ys],
-                                   [None if w is None else w[s:e] for w in sws])
+            sel = slice(s, e)
+            logs = self._test_step([_data.rows(a, sel) for a in xs],
+                                   [_data.rows(a, sel) for a in ys],
+                                   [_data.rows(w, sel) for w in sws])
             cbl.call("on_test_batch_end", step, logs)
         cbl.call("on_test_end", logs)
         return logs
@@ -638,12 +666,13 @@ class Model(Layer):
         """Loss and metrics on (x, y): a number, a list in ``metrics_names`` order, or a dict."""
         self._need_compiled("evaluate")
         batch_size = _data.check_batch_size(batch_size)
+        verbose = _v.verbose("evaluate", verbose)
+        steps = _v.steps("evaluate", "steps", steps)
         if y is None:
             raise ValueError("evaluate: y (the targets) is missing; give evaluate(x, y)")
         xs, ys, sws = self._prepare(x, y, sample_weight, None)
-        verbose = 1 if verbose == "auto" else int(verbose)
         cbs = list(callbacks or [])
-        n_steps = math.ceil(len(xs[0]) / batch_size) if steps is None else int(steps)
+        n_steps = math.ceil(len(xs[0]) / batch_size) if steps is None else steps
         if verbose:
             cbs.append(_callbacks.ProgbarLogger(verbose=verbose))
         cbl = _callbacks.CallbackList(cbs, model=self, params={
@@ -660,12 +689,17 @@ class Model(Layer):
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """Model outputs for ``x`` as numpy array(s), computed in batches."""
         batch_size = _data.check_batch_size(batch_size)
+        verbose = _v.verbose("predict", verbose)
+        steps = _v.steps("predict", "steps", steps)
         xs = self._prepare_x(x)
         for i, a in enumerate(xs):
             _data.check_finite(a, "x" if len(xs) == 1 else f"x[{i}]")
         n = len(xs[0])
-        total = math.ceil(n / batch_size) if steps is None else int(steps)
-        verbose = 1 if verbose == "auto" else int(verbose)
+        if n == 0:  # keras: zero rows in, zero rows out (with the output's other dimensions)
+            one = [np.zeros((1,) + a.shape[1:], np.float32) for a in xs]
+            result = [p[:0] for p in self._predict_step(one)]
+            return result[0] if len(result) == 1 else result
+        total = math.ceil(n / batch_size) if steps is None else steps
         cbs = list(callbacks or [])
         if verbose and total > 1:
             cbs.append(_callbacks.ProgbarLogger(verbose=verbose))
@@ -675,8 +709,10 @@ class Model(Layer):
         outs = None
         for step in range(total):
             s, e = step * batch_size, min((step + 1) * batch_size, n)
+            if s >= n:
+                break
             cbl.call("on_predict_batch_begin", step, None)
-            preds = self._predict_step([a[s:e] for a in xs])
+            preds = self._predict_step([_data.rows(a, slice(s, e)) for a in xs])
             if outs is None:
                 outs = [[] for _ in preds]
             for o, p in zip(outs, preds):
@@ -699,7 +735,7 @@ class Model(Layer):
         xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
         if reset_metrics or not hasattr(self, "_loss_tracker"):
             self._reset_metrics()
-        logs = self._train_step(xs, ys, sws)
+        logs = self._train_step(*self._whole(xs, ys, sws))
         return self._format_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True,
@@ -708,11 +744,17 @@ class Model(Layer):
         xs, ys, sws = self._prepare(x, y, sample_weight, None)
         if reset_metrics or not hasattr(self, "_loss_tracker"):
             self._reset_metrics()
-        return self._format_result(self._test_step(xs, ys, sws), return_dict)
+        return self._format_result(self._test_step(*self._whole(xs, ys, sws)), return_dict)
 
     def predict_on_batch(self, x):
-        preds = self._predict_step(self._prepare_x(x))
+        preds = self._predict_step(self._whole(self._prepare_x(x))[0])
         return preds[0] if len(preds) == 1 else preds
+
+    @staticmethod
+    def _whole(*groups):
+        """Each list of arrays as float32 batches of all their rows."""
+        every = slice(None)
+        return [[_data.rows(a, every) for a in g] for g in groups]
 
     # -- weights -----------------------------------------------------------------------------------
     def get_weights(self):
@@ -735,10 +777,12 @@ class Model(Layer):
         if index is not None:
             if name is not None:
                 raise ValueError("get_layer: give name or index, not both")
-            if not -len(layers) <= int(index) < len(layers):
+            index = _v.integer("get_layer", "index", index)
+            if not -len(layers) <= index < len(layers):
                 raise ValueError(f"get_layer: index {index} is out of range; the model has "
-                                 f"{len(layers)} layers (indices 0..{len(layers) - 1})")
-            return layers[int(index)]
+                                 f"{len(layers)} layers (indices 0..{len(layers) - 1}, counting "
+                                 "from 0 as keras does in Python)")
+            return layers[index]
         if name is not None:
             for layer in layers:
                 if layer.name == name:

@@ -3,22 +3,22 @@
 import numpy as np
 
 from ...tensor import Tensor
+from .._validate import _as_int
 from .base import KerasTensor
 
 
 def normalize_tuple(value, n, name, owner):
     """An int or a sequence of ``n`` ints -> a tuple of ``n`` positive ints."""
-    if isinstance(value, (int, np.integer)):
-        out = (int(value),) * n
+    if _as_int(value) is not None:
+        out = (_as_int(value),) * n
     else:
         try:
-            out = tuple(int(v) for v in value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{owner}: {name} must be an integer or a tuple of {n} integers, "
-                             f"got {value!r}") from None
+            out = tuple(_as_int(v) for v in value)
+        except TypeError:
+            out = (None,)
         if len(out) == 1:
             out = out * n
-    if len(out) != n or any(v < 1 for v in out):
+    if len(out) != n or any(v is None or v < 1 for v in out):
         raise ValueError(f"{owner}: {name} must be a positive integer or a tuple of {n} positive "
                          f"integers, got {value!r}")
     return out

@@ -19,6 +19,7 @@ import numpy as np
 from ... import dtypes
 from ...autograd import no_grad
 from ...tensor import Tensor, Variable, convert_to_tensor
+from .. import _validate as _v
 from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
@@ -185,22 +186,22 @@ class Layer:
         if kwargs:
             bad = ", ".join(sorted(kwargs))
             raise TypeError(f"{type(self).__name__}: unknown keyword argument(s) {bad}")
-        self.name = name or unique_name(snake(type(self).__name__))
+        who = type(self).__name__
+        self.name = name or unique_name(snake(who))
         self.dtype = dtypes.as_dtype(dtype or FLOATX).name
-        self._trainable = bool(trainable)
+        self._trainable = _v.boolean(who, "trainable", trainable)
         self._weights = []
         self._inbound_nodes = []
         self._losses = []
         self._initial_weights = initial_weights
         self.built = False
         if input_dim is not None and input_shape is None:
-            input_shape = (int(input_dim),)
+            input_shape = (_v.positive_int(who, "input_dim", input_dim),)
         if batch_input_shape is not None:
-            self._batch_input_shape = shape_tuple(batch_input_shape)
+            self._batch_input_shape = _v.shape(who, "batch_input_shape", batch_input_shape)
         elif input_shape is not None:
-            if isinstance(input_shape, (int, np.integer)):
-                input_shape = (int(input_shape),)
-            self._batch_input_shape = (batch_size,) + shape_tuple(input_shape)
+            batch_size = _v.positive_int(who, "batch_size", batch_size, none_ok=True)
+            self._batch_input_shape = (batch_size,) + _v.shape(who, "input_shape", input_shape)
         else:
             self._batch_input_shape = None
         cls = type(self)
@@ -231,7 +232,8 @@ class Layer:
     @trainable.setter
     def trainable(self, value):
         """Freeze / unfreeze; takes effect at once (no recompile needed)."""
-        self._trainable = bool(value)
+        value = _v.boolean(type(self).__name__, "trainable", value)
+        self._trainable = value
         for v in self._weights:
             v.trainable = self._trainable and v._keras_trainable
         for layer in self._sublayers():
@@ -443,9 +445,10 @@ class InputLayer(Layer):
         if batch_input_shape is None:
             if input_shape is None:
                 raise ValueError("Input: give a shape, e.g. keras.Input(shape=(784,))")
-            if isinstance(input_shape, (int, np.integer)):
-                input_shape = (int(input_shape),)
-            batch_input_shape = (batch_size,) + shape_tuple(input_shape)
+            batch_size = _v.positive_int("Input", "batch_size", batch_size, none_ok=True)
+            batch_input_shape = (batch_size,) + _v.shape("Input", "shape", input_shape)
+        else:
+            batch_input_shape = _v.shape("Input", "batch_shape", batch_input_shape)
         super().__init__(name=name or unique_name("input"), dtype=dtype,
                          batch_input_shape=batch_input_shape, **kwargs)
         self.built = True

@@ -8,6 +8,7 @@ runs as im2col + one matmul with the bias and relu / sigmoid / tanh fused (see
 
 from ... import ops
 from .. import _kernels
+from .. import _validate as _v
 from .. import activations as _activations
 from .. import constraints as _constraints
 from .. import initializers as _initializers
@@ -46,16 +47,14 @@ class _Conv(ArrayInput, Layer):
         me = owner(self)
         r = self.rank
         if filters is not None:
-            filters = int(filters)
-            if filters < 1:
-                raise ValueError(f"{me}: filters must be a positive integer, got {filters}")
+            filters = _v.positive_int(me, "filters", filters)
         self.filters = filters
         self.kernel_size = normalize_tuple(kernel_size, r, "kernel_size", me)
         self.strides = normalize_tuple(strides, r, "strides", me)
         self.dilation_rate = normalize_tuple(dilation_rate, r, "dilation_rate", me)
         self.padding = normalize_padding(padding, me, self._paddings)
         self.data_format = normalize_data_format(data_format, me)
-        self.activation = _activations.get(activation)
+        self.activation = _v.activation(me, activation)
         self._act = _fused(self.activation)
         set_kernel_and_bias_options(
             self, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,

@@ -6,6 +6,7 @@ import numpy as np
 from ... import ops
 from ... import random as _random
 from .. import _kernels
+from .. import _validate as _v
 from .. import activations as _activations
 from .. import constraints as _constraints
 from .. import initializers as _initializers
@@ -24,7 +25,7 @@ def set_kernel_and_bias_options(layer, use_bias, kernel_initializer, bias_initia
                                 kernel_constraint, bias_constraint):
     """The options of a layer with a kernel and an optional bias (Dense, the
     convolutions), resolved from names or objects; the weights come in ``build``."""
-    layer.use_bias = bool(use_bias)
+    layer.use_bias = _v.boolean(type(layer).__name__, "use_bias", use_bias)
     layer.kernel_initializer = _initializers.get(kernel_initializer)
     layer.bias_initializer = _initializers.get(bias_initializer)
     layer.kernel_regularizer = _regularizers.get(kernel_regularizer)
@@ -57,11 +58,8 @@ class Dense(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        units = int(units)
-        if units < 1:
-            raise ValueError(f"Dense: units must be a positive integer, got {units}")
-        self.units = units
-        self.activation = _activations.get(activation)
+        self.units = _v.positive_int("Dense", "units", units)
+        self.activation = _v.activation("Dense", activation)
         self._fused = _act_name(self.activation)
         set_kernel_and_bias_options(
             self, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
@@ -109,7 +107,7 @@ class Activation(Layer):
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
-        self.activation = _activations.get(activation)
+        self.activation = _v.activation("Activation", activation)
 
     def call(self, inputs):
         return self.activation(inputs)
@@ -130,9 +128,7 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        rate = float(rate)
-        if not 0.0 <= rate < 1.0:
-            raise ValueError(f"Dropout: rate must be in [0, 1), got {rate}")
+        rate = _v.rate(type(self).__name__, "rate", rate)
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
     def call(self, inputs, training=None):
@@ -166,10 +162,22 @@ class Flatten(Layer):
         return (input_shape[0], n)
 
 
+def _target_shape(value):
+    expected = "a sequence of positive integers (at most one -1 for an inferred size)"
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        value = [value] if _v._as_int(value) is not None else value
+        if not isinstance(value, list):
+            _v._fail("Reshape", "target_shape", expected, value)
+    dims = [_v._as_int(d) for d in value]
+    if any(d is None or (d < 1 and d != -1) for d in dims) or dims.count(-1) > 1:
+        _v._fail("Reshape", "target_shape", expected, value)
+    return tuple(dims)
+
+
 class Reshape(Layer):
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
-        self.target_shape = tuple(int(d) for d in target_shape)
+        self.target_shape = _target_shape(target_shape)
 
     def _resolve(self, rest):
         tgt = list(self.target_shape)
@@ -229,7 +237,7 @@ class RepeatVector(Layer):
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
-        self.n = int(n)
+        self.n = _v.positive_int("RepeatVector", "n", n)
 
     def call(self, inputs):
         x = ops.expand_dims(inputs, 1)
@@ -251,7 +259,7 @@ class GaussianNoise(Layer):
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.stddev, self.seed = float(stddev), seed
+        self.stddev, self.seed = _v.non_negative("GaussianNoise", "stddev", stddev), seed
 
     def call(self, inputs, training=None):
         if not training or self.stddev == 0:
@@ -276,7 +284,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.rate, self.seed = float(rate), seed
+        self.rate, self.seed = _v.rate("GaussianDropout", "rate", rate), seed
 
     def call(self, inputs, training=None):
         if not training or not 0 < self.rate < 1:

@@ -4,6 +4,7 @@ import numpy as np
 
 from ... import ops
 from ...tensor import Tensor
+from .. import _validate as _v
 from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
@@ -24,13 +25,11 @@ class Embedding(ArrayInput, Layer):
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
         if input_length is not None and "input_shape" not in kwargs and \
                 "batch_input_shape" not in kwargs:
-            kwargs["input_shape"] = (int(input_length),)
+            kwargs["input_shape"] = (_v.positive_int("Embedding", "input_length", input_length),)
         super().__init__(**kwargs)
         me = owner(self)
-        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
-        if self.input_dim < 1 or self.output_dim < 1:
-            raise ValueError(f"{me}: input_dim and output_dim must be positive integers, got "
-                             f"input_dim={input_dim}, output_dim={output_dim}")
+        self.input_dim = _v.positive_int(me, "input_dim", input_dim)
+        self.output_dim = _v.positive_int(me, "output_dim", output_dim)
         if embeddings_initializer == "uniform":  # keras' name for RandomUniform(-0.05, 0.05)
             embeddings_initializer = _initializers.RandomUniform(-0.05, 0.05)
         self.embeddings_initializer = _initializers.get(embeddings_initializer)

@@ -2,6 +2,7 @@
 
 from ... import ops
 from ...autograd import no_grad
+from .. import _validate as _v
 from .. import constraints as _constraints
 from .. import initializers as _initializers
 from .. import regularizers as _regularizers
@@ -17,7 +18,10 @@ class _Norm(Layer):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
-        self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
+        me = type(self).__name__
+        self.epsilon = _v.non_negative(me, "epsilon", epsilon)
+        self.center = _v.boolean(me, "center", center)
+        self.scale = _v.boolean(me, "scale", scale)
         self.beta_initializer = _initializers.get(beta_initializer)
         self.gamma_initializer = _initializers.get(gamma_initializer)
         self.beta_regularizer = _regularizers.get(beta_regularizer)
@@ -87,7 +91,7 @@ class BatchNormalization(_Norm):
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  moving_mean_initializer="zeros", moving_variance_initializer="ones", **kwargs):
         super().__init__(axis=axis, epsilon=epsilon, center=center, scale=scale, **kwargs)
-        self.momentum = float(momentum)
+        self.momentum = _v.number("BatchNormalization", "momentum", momentum, 0.0, 1.0)
         self.moving_mean_initializer = _initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = _initializers.get(moving_variance_initializer)
 

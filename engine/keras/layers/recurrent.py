@@ -18,6 +18,7 @@ from ... import ops
 from ... import random as _random
 from ...tensor import Tensor
 from .. import _kernels
+from .. import _validate as _v
 from .. import activations as _activations
 from .. import constraints as _constraints
 from .. import initializers as _initializers
@@ -54,13 +55,11 @@ class _RNN(Layer):
         kwargs.pop("implementation", None)
         super().__init__(**kwargs)
         me = owner(self)
-        units = int(units)
-        if units < 1:
-            raise ValueError(f"{me}: units must be a positive integer, got {units}")
-        self.units = units
-        self.activation = _activations.get(activation)
-        self.recurrent_activation = _activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
+        self.units = _v.positive_int(me, "units", units)
+        self.activation = _v.activation(me, activation)
+        self.recurrent_activation = _v.activation(me, recurrent_activation,
+                                                  "recurrent_activation")
+        self.use_bias = _v.boolean(me, "use_bias", use_bias)
         self.kernel_initializer = _initializers.get(kernel_initializer)
         self.recurrent_initializer = _initializers.get(recurrent_initializer)
         self.bias_initializer = _initializers.get(bias_initializer)
@@ -71,15 +70,13 @@ class _RNN(Layer):
         self.kernel_constraint = _constraints.get(kernel_constraint)
         self.recurrent_constraint = _constraints.get(recurrent_constraint)
         self.bias_constraint = _constraints.get(bias_constraint)
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
-        if self.dropout >= 1.0 or self.recurrent_dropout >= 1.0:
-            raise ValueError(f"{me}: dropout and recurrent_dropout must be in [0, 1)")
-        self.return_sequences = bool(return_sequences)
-        self.return_state = bool(return_state)
-        self.go_backwards = bool(go_backwards)
-        self.stateful = bool(stateful)
-        self.unroll = bool(unroll)
+        self.dropout = _v.rate(me, "dropout", dropout)
+        self.recurrent_dropout = _v.rate(me, "recurrent_dropout", recurrent_dropout)
+        self.return_sequences = _v.boolean(me, "return_sequences", return_sequences)
+        self.return_state = _v.boolean(me, "return_state", return_state)
+        self.go_backwards = _v.boolean(me, "go_backwards", go_backwards)
+        self.stateful = _v.boolean(me, "stateful", stateful)
+        self.unroll = _v.boolean(me, "unroll", unroll)
         self.seed = seed
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None

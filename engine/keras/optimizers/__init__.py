@@ -15,6 +15,7 @@ import threading
 
 import numpy as np
 
+from .. import _validate as _v
 from .._registry import unknown
 from . import schedules
 from .schedules import LearningRateSchedule
@@ -60,10 +61,13 @@ class Optimizer:
                             f"{', '.join(sorted(kwargs))}")
         if clipnorm is not None and global_clipnorm is not None:
             raise ValueError("give at most one of clipnorm and global_clipnorm")
-        self.name = name or type(self).__name__
+        me = type(self).__name__
+        self.name = name or me
         self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.weight_decay = _v.non_negative(me, "weight_decay", weight_decay, none_ok=True)
+        self.clipnorm = _v.positive(me, "clipnorm", clipnorm, none_ok=True)
+        self.clipvalue = _v.positive(me, "clipvalue", clipvalue, none_ok=True)
+        self.global_clipnorm = _v.positive(me, "global_clipnorm", global_clipnorm, none_ok=True)
         self.iterations = 0
         self._index = {}  # id(variable) -> position
         self._slots = []  # per variable: dict of slot arrays
@@ -81,10 +85,22 @@ class Optimizer:
         if isinstance(value, dict):
             value = schedules.deserialize(value)
         if not isinstance(value, LearningRateSchedule) and not callable(value):
-            value = float(value)
+            if hasattr(value, "__float__") and hasattr(value, "shape"):
+                try:
+                    value = float(value)  # a one-element tensor or array
+                except (TypeError, ValueError):
+                    pass
+            value = _v.number(type(self).__name__, "learning_rate", value, 0.0,
+                              expected="a non-negative finite number or a schedule")
         self._learning_rate = value
 
     lr = learning_rate
+
+    def _betas(self, beta_1, beta_2, epsilon):
+        me = type(self).__name__
+        return (_v.unit_interval_open(me, "beta_1", beta_1),
+                _v.unit_interval_open(me, "beta_2", beta_2),
+                _v.non_negative(me, "epsilon", epsilon))
 
     def _current_lr(self):
         lr = self._learning_rate
@@ -217,9 +233,8 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1], got {momentum}")
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.momentum = _v.number("SGD", "momentum", momentum, 0.0, 1.0)
+        self.nesterov = _v.boolean("SGD", "nesterov", nesterov)
         self._slot_names = ("momentum",) if self.momentum else ()
 
     def _update(self, w, g, s, lr, step, xp):
@@ -251,8 +266,10 @@ class RMSprop(Optimizer):
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.momentum, self.epsilon = float(rho), float(momentum), float(epsilon)
-        self.centered = bool(centered)
+        self.rho = _v.unit_interval_open("RMSprop", "rho", rho)
+        self.momentum = _v.non_negative("RMSprop", "momentum", momentum)
+        self.epsilon = _v.non_negative("RMSprop", "epsilon", epsilon)
+        self.centered = _v.boolean("RMSprop", "centered", centered)
         names = ["velocity"]
         if self.momentum:
             names.append("momentum")
@@ -300,8 +317,8 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
-        self.amsgrad = bool(amsgrad)
+        self.beta_1, self.beta_2, self.epsilon = self._betas(beta_1, beta_2, epsilon)
+        self.amsgrad = _v.boolean(type(self).__name__, "amsgrad", amsgrad)
         self._slot_names = ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
     def _prepare(self, lr, step):
@@ -348,8 +365,9 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.initial_accumulator_value = float(initial_accumulator_value)
-        self.epsilon = float(epsilon)
+        self.initial_accumulator_value = _v.non_negative(
+            "Adagrad", "initial_accumulator_value", initial_accumulator_value)
+        self.epsilon = _v.non_negative("Adagrad", "epsilon", epsilon)
 
     def _init_slots(self, slots, a, xp):
         slots["accumulator"][...] = self.initial_accumulator_value
@@ -378,7 +396,8 @@ class Adadelta(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.rho, self.epsilon = float(rho), float(epsilon)
+        self.rho = _v.unit_interval_open("Adadelta", "rho", rho)
+        self.epsilon = _v.non_negative("Adadelta", "epsilon", epsilon)
 
     def _update(self, w, g, s, lr, step, xp):
         rho, eps = self.rho, self.epsilon
@@ -412,7 +431,7 @@ class Adamax(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2, self.epsilon = self._betas(beta_1, beta_2, epsilon)
 
     def _update(self, w, g, s, lr, step, xp):
         m, u, t = s["m"], s["u"], s["_scratch"]
@@ -443,7 +462,7 @@ class Nadam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2, self.epsilon = self._betas(beta_1, beta_2, epsilon)
         self.u_product = 1.0
 
     def _prepare(self, lr, step):
