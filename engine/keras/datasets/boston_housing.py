@@ -5,15 +5,16 @@ import numpy as np
 from . import _loader
 
 FILE = "boston_housing.npz"
-SHA256 = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"  # keras' published
+PIN = _loader.Pin("sha256", "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5")
+# keras' published SHA-256 (keras/src/datasets/boston_housing.py)
 
 
 def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
     if not 0 <= test_split < 1:
         raise ValueError(f"boston_housing: test_split must be in [0, 1), got {test_split}")
-    local = _loader.get_file(FILE, _loader.KERAS_BASE_URL + FILE, SHA256, path=path)
-    with np.load(local, allow_pickle=True) as f:
-        x, y = f["x"], f["y"]
+    f = _loader.load_npz(_loader.fetch_bytes(FILE, _loader.KERAS_BASE_URL + FILE, PIN,
+                                             path=path), FILE)
+    x, y = f["x"], f["y"]
     rng = np.random.RandomState(seed)
     idx = np.arange(len(x))
     rng.shuffle(idx)

@@ -7,15 +7,19 @@ import numpy as np
 from . import _loader
 
 FILE = "imdb.npz"
-SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"  # keras' published
+PIN = _loader.Pin("sha256", "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f")
+# keras' published SHA-256 (keras/src/datasets/imdb.py); for the word index keras publishes
+# only an MD5, pinned as such
+WORD_INDEX = "imdb_word_index.json"
+WORD_INDEX_PIN = _loader.Pin("md5", "bfafd718b763782e994055a2d397834f")
 
 
 def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113,
               start_char=1, oov_char=2, index_from=3, **kwargs):
-    local = _loader.get_file(FILE, _loader.KERAS_BASE_URL + FILE, SHA256, path=path)
-    with np.load(local, allow_pickle=True) as f:
-        x_train, y_train = f["x_train"], f["y_train"]
-        x_test, y_test = f["x_test"], f["y_test"]
+    f = _loader.load_npz(_loader.fetch_bytes(FILE, _loader.KERAS_BASE_URL + FILE, PIN,
+                                             path=path), FILE)
+    x_train, y_train = _loader.int_sequences(f["x_train"], FILE), f["y_train"]
+    x_test, y_test = _loader.int_sequences(f["x_test"], FILE), f["y_test"]
     rng = np.random.RandomState(seed)
     idx = np.arange(len(x_train))
     rng.shuffle(idx)
@@ -36,7 +40,6 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 
 
 def get_word_index(path="imdb_word_index.json"):
-    local = _loader.get_file("imdb_word_index.json",
-                             _loader.KERAS_BASE_URL + "imdb_word_index.json", None, path=path)
-    with open(local) as f:
-        return json.load(f)
+    data = _loader.fetch_bytes(WORD_INDEX, _loader.KERAS_BASE_URL + WORD_INDEX,
+                               WORD_INDEX_PIN, path=path)
+    return json.loads(data.decode("utf-8"))

@@ -7,14 +7,18 @@ import numpy as np
 from . import _loader
 
 FILE = "reuters.npz"
-SHA256 = "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916"  # keras' published
+PIN = _loader.Pin("sha256", "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916")
+# keras' published SHA-256 (keras/src/datasets/reuters.py); for the word index keras publishes
+# only an MD5, pinned as such
+WORD_INDEX = "reuters_word_index.json"
+WORD_INDEX_PIN = _loader.Pin("md5", "4d44cc38712099c9e383dc6e5f11a921")
 
 
 def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_split=0.2,
               seed=113, start_char=1, oov_char=2, index_from=3, **kwargs):
-    local = _loader.get_file(FILE, _loader.KERAS_BASE_URL + FILE, SHA256, path=path)
-    with np.load(local, allow_pickle=True) as f:
-        xs, labels = f["x"], f["y"]
+    f = _loader.load_npz(_loader.fetch_bytes(FILE, _loader.KERAS_BASE_URL + FILE, PIN,
+                                             path=path), FILE)
+    xs, labels = _loader.int_sequences(f["x"], FILE), f["y"]
     rng = np.random.RandomState(seed)
     idx = np.arange(len(xs))
     rng.shuffle(idx)
@@ -30,7 +34,6 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
 
 
 def get_word_index(path="reuters_word_index.json"):
-    local = _loader.get_file("reuters_word_index.json",
-                             _loader.KERAS_BASE_URL + "reuters_word_index.json", None, path=path)
-    with open(local) as f:
-        return json.load(f)
+    data = _loader.fetch_bytes(WORD_INDEX, _loader.KERAS_BASE_URL + WORD_INDEX,
+                               WORD_INDEX_PIN, path=path)
+    return json.loads(data.decode("utf-8"))
