@@ -110,7 +110,8 @@ test_that("estimator mistakes get R errors that say what to do", {
   expect_error(predict(model, input_fn(mtcars, "disp")), "call train\\(\\) first",
                class = "tensorbridge_error")
   expect_error(train(model, input_fn(mtcars, "disp", "mpg"), steps = 0),
-               "steps must be a positive", class = "tensorbridge_error")
+               "train(): `steps` must be one positive whole number (or NULL), not 0.",
+               fixed = TRUE, class = "tensorbridge_argument_error")
   bad <- mtcars
   bad$disp[3] <- NA
   expect_error(train(model, input_fn(bad, "disp", "mpg")), "missing values \\(NA\\), the first in row 3",
