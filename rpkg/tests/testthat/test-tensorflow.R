@@ -39,7 +39,9 @@ test_that("math and summaries on tensors match R", {
   expect_equal(as.array(mean(ta)), mean(a))
   expect_equal(as.array(cumsum(tf$constant(c(1, 2, 3.5)))), cumsum(c(1, 2, 3.5)))
   expect_error(gamma(ta), "gamma\\(\\) is not available for tensors", class = "tensorbridge_error")
-  expect_error(sum(ta, ta), "takes one tensor", class = "tensorbridge_error")
+  # several arguments reduce together, as R's sum(a, b)
+  expect_equal(as.array(sum(ta, tf$constant(b), 2)), sum(a, b, 2))
+  expect_equal(as.array(max(ta, tf$constant(b))), max(a, b))
 })
 
 test_that("an R number meets a tensor in the tensor's dtype", {
