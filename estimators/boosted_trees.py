@@ -23,10 +23,11 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from tensorbridge.engine.keras import _validate as _v
 
 from . import feature_column as fc
 from .base import BaseEstimator, check_steps, select_keys
-from .canned import _batches, _Head, _n_classes
+from .canned import _batches, _Head, _label_dimension, _n_classes
 
 STATE = "boosted_trees.json"
 
@@ -71,16 +72,15 @@ class BoostedTrees(BaseEstimator):
                  tree_complexity=0.0, min_node_weight=0.0):
         self.head = head
         self.features = _Features(feature_columns)
-        for name, v in (("n_batches_per_layer", n_batches_per_layer), ("n_trees", n_trees),
-                        ("max_depth", max_depth)):
-            if int(v) < 1:
-                raise ValueError(f"{name} must be a positive whole number, got {v}")
-        self.n_batches_per_layer = int(n_batches_per_layer)
-        self.n_trees, self.max_depth = int(n_trees), int(max_depth)
-        self.learning_rate = float(learning_rate)
-        self.l1, self.l2 = float(l1_regularization), float(l2_regularization)
-        self.tree_complexity = float(tree_complexity)
-        self.min_node_weight = float(min_node_weight)
+        me = type(self).__name__
+        self.n_batches_per_layer = _v.positive_int(me, "n_batches_per_layer", n_batches_per_layer)
+        self.n_trees = _v.positive_int(me, "n_trees", n_trees)
+        self.max_depth = _v.positive_int(me, "max_depth", max_depth)
+        self.learning_rate = _v.positive(me, "learning_rate", learning_rate)
+        self.l1 = _v.non_negative(me, "l1_regularization", l1_regularization)
+        self.l2 = _v.non_negative(me, "l2_regularization", l2_regularization)
+        self.tree_complexity = _v.non_negative(me, "tree_complexity", tree_complexity)
+        self.min_node_weight = _v.non_negative(me, "min_node_weight", min_node_weight)
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.global_step = 0
         # finished trees, then the one growing; a tree is a dict of node arrays
@@ -289,7 +289,7 @@ class BoostedTrees(BaseEstimator):
 class BoostedTreesRegressor(BoostedTrees):
     def __init__(self, feature_columns, n_batches_per_layer, model_dir=None, label_dimension=1,
                  **options):
-        super().__init__(_Head(label_dimension=int(label_dimension)), feature_columns,
+        super().__init__(_Head(label_dimension=_label_dimension(label_dimension)), feature_columns,
                          n_batches_per_layer, model_dir, **options)
 
 

@@ -20,6 +20,7 @@ import os
 import numpy as np
 from tensorbridge import engine
 from tensorbridge.engine import keras
+from tensorbridge.engine.keras import _validate as _v
 
 from . import feature_column as fc
 from .base import BaseEstimator, StepLog, check_steps, select_keys
@@ -155,9 +156,12 @@ class Estimator(BaseEstimator):
         self.linear_columns = list(linear_feature_columns or [])
         self.dnn_columns = list(dnn_feature_columns or [])
         self._check_columns()
-        self.hidden_units = [int(u) for u in dnn_hidden_units]
+        self.hidden_units = _hidden_units(dnn_hidden_units, type(self).__name__)
+        if dnn_activation_fn is not None and not callable(dnn_activation_fn):
+            _v.activation(type(self).__name__, dnn_activation_fn, "activation_fn")
         self.activation = dnn_activation_fn
-        self.dropout = dnn_dropout
+        self.dropout = None if dnn_dropout is None else _v.rate(type(self).__name__, "dropout",
+                                                                 dnn_dropout)
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.global_step = 0
         self.seed = seed
@@ -336,22 +340,36 @@ def _batches(input_fn, what):
                         "(features, labels) batches, e.g. numpy_input_fn(...)") from None
 
 
+def _hidden_units(units, owner="estimator"):
+    """The DNN layer sizes: a non-empty list of positive integers (keras-style message)."""
+    expected = "a list of positive integers (one per hidden layer), e.g. [64, 32]"
+    if _v._as_int(units) is not None:
+        units = [units]
+    if isinstance(units, (str, bytes, dict)) or not hasattr(units, "__iter__"):
+        _v._fail(owner, "hidden_units", expected, units)
+    out = [_v._as_int(u) for u in units]
+    if any(u is None or u < 1 for u in out):
+        _v._fail(owner, "hidden_units", expected, list(units))
+    return out
+
+
+def _label_dimension(value):
+    return _v.positive_int("estimator", "label_dimension", value)
+
+
 def _n_classes(n_classes, label_vocabulary):
     if label_vocabulary is not None:
-        if n_classes not in (None, 2) and int(n_classes) != len(label_vocabulary):
+        if n_classes not in (None, 2) and _v._as_int(n_classes) != len(label_vocabulary):
             raise ValueError(f"n_classes is {n_classes} but label_vocabulary has "
                              f"{len(label_vocabulary)} entries")
         return len(label_vocabulary)
-    n = int(n_classes)
-    if n < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n}")
-    return n
+    return _v.integer("estimator", "n_classes", n_classes, 2)
 
 
 class LinearRegressor(Estimator):
     def __init__(self, feature_columns, model_dir=None, label_dimension=1, optimizer=None,
                  seed=None):
-        super().__init__(_Head(label_dimension=int(label_dimension)),
+        super().__init__(_Head(label_dimension=_label_dimension(label_dimension)),
                          linear_feature_columns=feature_columns, linear_optimizer=optimizer,
                          model_dir=model_dir, seed=seed)
 
@@ -368,7 +386,7 @@ class LinearClassifier(Estimator):
 class DNNRegressor(Estimator):
     def __init__(self, hidden_units, feature_columns, model_dir=None, label_dimension=1,
                  optimizer=None, activation_fn="relu", dropout=None, seed=None):
-        super().__init__(_Head(label_dimension=int(label_dimension)),
+        super().__init__(_Head(label_dimension=_label_dimension(label_dimension)),
                          dnn_feature_columns=feature_columns, dnn_hidden_units=hidden_units,
                          dnn_activation_fn=activation_fn, dnn_dropout=dropout,
                          dnn_optimizer=optimizer, model_dir=model_dir, seed=seed)
@@ -444,7 +462,7 @@ class DNNLinearCombinedRegressor(_WideAndDeep):
     def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer=None,
                  dnn_feature_columns=None, dnn_optimizer=None, dnn_hidden_units=None,
                  dnn_activation_fn="relu", dnn_dropout=None, label_dimension=1, seed=None):
-        super().__init__(_Head(label_dimension=int(label_dimension)), model_dir,
+        super().__init__(_Head(label_dimension=_label_dimension(label_dimension)), model_dir,
                          linear_feature_columns, linear_optimizer, dnn_feature_columns,
                          dnn_optimizer, dnn_hidden_units, dnn_activation_fn, dnn_dropout, seed)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from tensorbridge.engine.keras import _validate as _v
 
 from . import feature_column as fc
 from .base import BaseEstimator, StepLog, check_steps, select_keys
@@ -48,9 +49,7 @@ class KMeans(BaseEstimator):
     def __init__(self, num_clusters, model_dir=None, initial_clusters="random",
                  distance_metric="squared_euclidean", random_seed=0, use_mini_batch=True,
                  feature_columns=None):
-        self.num_clusters = int(num_clusters)
-        if self.num_clusters < 1:
-            raise ValueError(f"num_clusters must be a positive whole number, got {num_clusters}")
+        self.num_clusters = _v.positive_int("KMeans", "num_clusters", num_clusters)
         if isinstance(initial_clusters, str):
             if initial_clusters not in ("random", "kmeans_plus_plus"):
                 raise ValueError("initial_clusters must be \"random\", \"kmeans_plus_plus\" or "
@@ -66,7 +65,7 @@ class KMeans(BaseEstimator):
         self.initial_clusters = initial_clusters
         self.distance_metric = distance_metric
         self.rng = np.random.default_rng(random_seed)
-        self.use_mini_batch = bool(use_mini_batch)
+        self.use_mini_batch = _v.boolean("KMeans", "use_mini_batch", use_mini_batch)
         self.columns = list(feature_columns or [])
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.centers = None

@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
+from tensorbridge.engine.keras import _validate as _v
 
 
 def _raw(features: dict, key: str, owner: str) -> np.ndarray:
@@ -268,7 +269,7 @@ class EmbeddingColumn:
 
 # -- constructors with TensorFlow's names ------------------------------------------------------
 def numeric_column(key, shape=(1,), default_value=None, dtype=None, normalizer_fn=None):
-    shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(s) for s in shape)
+    shape = _v.shape("numeric_column", "shape", shape, none_ok=False, allow_unknown=False)
     return NumericColumn(str(key), shape, default_value, normalizer_fn)
 
 
@@ -281,16 +282,20 @@ def bucketized_column(source_column, boundaries):
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1,
                                             num_oov_buckets=0):
     vocab = tuple(str(v) for v in np.atleast_1d(np.asarray(vocabulary_list, dtype=object)))
-    return VocabularyColumn(str(key), vocab, int(default_value), int(num_oov_buckets))
+    own = "categorical_column_with_vocabulary_list"
+    return VocabularyColumn(str(key), vocab, _v.integer(own, "default_value", default_value),
+                            _v.non_negative_int(own, "num_oov_buckets", num_oov_buckets))
 
 
 def categorical_column_with_identity(key, num_buckets, default_value=None):
-    return IdentityColumn(str(key), int(num_buckets),
-                          None if default_value is None else int(default_value))
+    own = "categorical_column_with_identity"
+    return IdentityColumn(str(key), _v.positive_int(own, "num_buckets", num_buckets),
+                          _v.integer(own, "default_value", default_value, none_ok=True))
 
 
 def categorical_column_with_hash_bucket(key, hash_bucket_size, dtype=None):
-    return HashedColumn(str(key), int(hash_bucket_size))
+    return HashedColumn(str(key), _v.positive_int("categorical_column_with_hash_bucket",
+                                                  "hash_bucket_size", hash_bucket_size))
 
 
 def crossed_column(keys, hash_bucket_size, hash_key=None):
@@ -298,7 +303,8 @@ def crossed_column(keys, hash_bucket_size, hash_key=None):
                  for k in (keys if isinstance(keys, (list, tuple)) else [keys]))
     if len(keys) < 2:
         raise ValueError("crossed_column needs at least two keys")
-    return CrossedColumn(keys, int(hash_bucket_size))
+    return CrossedColumn(keys, _v.positive_int("crossed_column", "hash_bucket_size",
+                                               hash_bucket_size))
 
 
 def indicator_column(categorical_column):
@@ -311,4 +317,5 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
                      **kwargs):
     if not isinstance(categorical_column, CategoricalColumn):
         raise TypeError("embedding_column needs a categorical column")
-    return EmbeddingColumn(categorical_column, int(dimension))
+    return EmbeddingColumn(categorical_column,
+                           _v.positive_int("embedding_column", "dimension", dimension))

@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from tensorbridge.engine.keras import _validate as _v
 
 from .base import BaseEstimator, select_keys
-from .canned import _batches, _Head, _n_classes
+from .canned import _batches, _Head, _label_dimension, _n_classes
 from .clustering import dense_features
 
 STATE = "forest.json"
@@ -69,13 +70,12 @@ class RandomForest(BaseEstimator):
         self.columns = list(feature_columns)
         if not self.columns:
             raise ValueError("the estimator has no feature columns")
-        self.n_trees = int(n_trees)
-        if self.n_trees < 1:
-            raise ValueError(f"n_trees must be a positive whole number, got {n_trees}")
-        self.max_depth = None if max_depth is None else int(max_depth)
-        self.min_samples_leaf = int(min_samples_leaf)
+        me = type(self).__name__
+        self.n_trees = _v.positive_int(me, "n_trees", n_trees)
+        self.max_depth = _v.positive_int(me, "max_depth", max_depth, none_ok=True)
+        self.min_samples_leaf = _v.positive_int(me, "min_samples_leaf", min_samples_leaf)
         self.max_features = max_features
-        self.bootstrap = bool(bootstrap)
+        self.bootstrap = _v.boolean(me, "bootstrap", bootstrap)
         self.seed = seed
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.trees: list[dict] = []
@@ -240,5 +240,5 @@ class RandomForestClassifier(RandomForest):
 
 class RandomForestRegressor(RandomForest):
     def __init__(self, feature_columns, model_dir=None, label_dimension=1, **options):
-        super().__init__(_Head(label_dimension=int(label_dimension)), feature_columns,
+        super().__init__(_Head(label_dimension=_label_dimension(label_dimension)), feature_columns,
                          model_dir, **options)
