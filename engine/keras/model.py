@@ -442,7 +442,8 @@ class Model(Layer):
 
     def _train_step(self, xs, ys, sws):
         n = len(xs[0])
-        with GradientTape() as tape:
+        # float overflow in the loss is reported once, by the non-finite loss guard below
+        with np.errstate(over="ignore", invalid="ignore"), GradientTape() as tape:
             preds = self._forward([_wrap(x) for x in xs], training=True)
             total, per_output = self._loss_terms(ys, preds, sws)
             tvars = self._trainable_vars()

@@ -57,3 +57,47 @@ test_that("integer division by zero and integer overflow are errors, not wrapped
   expect_error(sum(big), "reduce_sum: integer overflow", class = "tensorbridge_error")
   expect_identical(as.array(big - 1L), c(.Machine$integer.max, 1L) - 1L)
 })
+
+guard_model <- function() {
+  m <- keras_model_sequential(input_shape = 3) %>% layer_dense(units = 4) %>%
+    layer_dense(units = 1)
+  m %>% compile(optimizer = optimizer_sgd(learning_rate = 0.01), loss = "mse")
+  m
+}
+
+test_that("a non-finite loss stops fit() with an error naming epoch and batch", {
+  skip_if_no_python()
+  set.seed(1)
+  x <- matrix(rnorm(48), 16)
+  x[9:12, ] <- 1e30  # finite data whose squared error overflows float32: batch 3 of 4
+  m <- guard_model()
+  twin <- guard_model()
+  set_weights(twin, get_weights(m))
+  fit(twin, x[1:8, ], rep(1, 8), epochs = 1, batch_size = 4, shuffle = FALSE, verbose = 0)
+  expect_error(
+    fit(m, x, rep(1, 16), epochs = 1, batch_size = 4, shuffle = FALSE, verbose = 0),
+    "the loss became Inf at epoch 1, batch 3 (counting from 1", fixed = TRUE)
+  # the weights are those after the last finite batch (batches 1 and 2)
+  expect_equal(get_weights(m), get_weights(twin), tolerance = 1e-6)
+})
+
+test_that("callback_terminate_on_nan() stops training cleanly instead", {
+  skip_if_no_python()
+  set.seed(2)
+  x <- matrix(rnorm(48), 16)
+  x[5:8, ] <- 1e30
+  m <- guard_model()
+  out <- capture.output(
+    h <- fit(m, x, rep(1, 16), epochs = 3, batch_size = 4, shuffle = FALSE, verbose = 0,
+             callbacks = list(callback_terminate_on_nan())))
+  expect_true(any(grepl("Batch 1: Invalid loss, terminating training", out, fixed = TRUE)))
+  expect_true(all(is.finite(unlist(get_weights(m)))))
+})
+
+test_that("predict() takes a one-row data frame and a zero-row matrix", {
+  skip_if_no_python()
+  m <- guard_model()
+  one <- predict(m, matrix(c(0.5, -1, 2), 1))
+  expect_equal(predict(m, data.frame(a = 0.5, b = -1, c = 2)), one)
+  expect_equal(dim(predict(m, matrix(numeric(0), 0, 3))), c(0L, 1L))
+})
