@@ -11,6 +11,7 @@ check_mode <- function(mode) {
 
 # A file to write: one string, in an existing directory.
 check_file_path <- function(x, arg = tb_arg_name(substitute(x))) {
+  force(arg)
   x <- check_string(x, arg)
   if (!nzchar(x)) tb_arg_error(arg, "a file path", x)
   path <- path.expand(x)

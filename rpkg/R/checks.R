@@ -83,6 +83,13 @@ tb_arg_error <- function(arg, must, x, fn = NULL) {
                     class = "tensorbridge_argument_error", fn = fn, arg = arg))
 }
 
+# An error about something other than one argument's type or range (a file
+# that exists, sizes that do not fit), prefixed with the user's function.
+tb_stop <- function(...) {
+  fn <- tb_caller_name()
+  stop(tb_condition(paste0(if (!is.null(fn)) paste0(fn, "(): "), ...)))
+}
+
 tb_arg_name <- function(expr) paste(deparse(expr, width.cutoff = 60L), collapse = " ")
 
 tb_int_max <- .Machine$integer.max

@@ -36,13 +36,14 @@ tb_check_model <- function(object, fn = NULL) {
   invisible(object)
 }
 
-# A model, a layer's output (a symbolic tensor) or a list of them, or an
-# array for an eager call: what a layer_*() function composes with.
+# A model, a layer's output (a symbolic tensor) or a list of them, or a
+# numeric matrix or array (one row per sample) for an eager call: what a
+# layer_*() function composes with.
 check_layer_object <- function(object) {
   ok <- is.null(object) || inherits(object, "tensorbridge_object") ||
     (is.list(object) && length(object) > 0 && !is.object(object) &&
        all(vapply(object, inherits, logical(1), "tensorbridge_object"))) ||
-    ((is.numeric(object) || is.logical(object)) && !is.object(object) && length(object) > 0)
+    ((is.numeric(object) || is.logical(object)) && !is.null(dim(object)) && length(object) > 0)
   if (!ok) {
     tb_arg_error("object", paste0("a model, a tensor (from layer_input() or another layer) ",
                                   "or missing"), object)

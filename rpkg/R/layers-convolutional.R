@@ -10,17 +10,20 @@
 #' `layer_depthwise_conv_2d()` one filter per input channel.
 #'
 #' @inheritParams layer_dense
-#' @param filters Number of output channels.
-#' @param kernel_size Size of the convolution window: one integer, or one
-#'   per spatial dimension.
-#' @param strides Step of the window (integer or one per dimension).
+#' @param filters Number of output channels (a positive whole number).
+#' @param kernel_size Size of the convolution window: one positive whole
+#'   number, or one per spatial dimension.
+#' @param strides Step of the window (one positive whole number or one per
+#'   dimension).
 #' @param padding `"valid"` (no padding) or `"same"` (output as large as the
-#'   input divided by the stride).
+#'   input divided by the stride); `layer_conv_1d()` also takes `"causal"`.
 #' @param data_format `"channels_last"` (default) or `"channels_first"`.
-#' @param dilation_rate Spacing of the window's elements.
+#' @param dilation_rate Spacing of the window's elements (positive whole
+#'   numbers).
 #' @param depth_multiplier Output channels per input channel (depthwise and
-#'   separable convolutions).
-#' @param ... Further keras arguments by name: `kernel_initializer`,
+#'   separable convolutions; a positive whole number).
+#' @param ... Further keras arguments by name (others are an error):
+#'   `kernel_initializer`,
 #'   `bias_initializer`, `kernel_regularizer`, `bias_regularizer`,
 #'   `activity_regularizer`, `kernel_constraint`, `bias_constraint`
 #'   (`depthwise_*` and `pointwise_*` for the separable layers).
@@ -140,8 +143,9 @@ depthwise_options <- tb_option_checks(c(
 #' (`layer_global_*_pooling_*()`), of sequences (1d) or images (2d).
 #'
 #' @inheritParams layer_conv_2d
-#' @param pool_size Window size (integer or one per dimension).
-#' @param strides Step of the window (default: `pool_size`).
+#' @param pool_size Window size (a positive whole number or one per
+#'   dimension).
+#' @param strides Step of the window (default `NULL`: `pool_size`).
 #' @param keepdims Keep the pooled dimensions with size 1 (global pooling).
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
 #' @family convolutional layers
@@ -213,12 +217,13 @@ layer_global_average_pooling_2d <- global_pooling("GlobalAveragePooling2D")
 #' `layer_spatial_dropout_*()` drops whole channels while training.
 #'
 #' @inheritParams layer_conv_2d
-#' @param padding Amount of zeros: one integer (all sides), one per
-#'   dimension, or `list(c(top, bottom), c(left, right))` (2d).
+#' @param padding Amount of zeros (whole numbers >= 0): one number (all
+#'   sides), two (1d: left and right; 2d: rows and columns), or
+#'   `list(c(top, bottom), c(left, right))` (2d).
 #' @param cropping Amount to crop, in the same forms as `padding`.
-#' @param size Upsampling factor(s).
+#' @param size Upsampling factor(s) (positive whole numbers).
 #' @param interpolation `"nearest"` or `"bilinear"` (2d upsampling).
-#' @param rate Fraction of channels to drop.
+#' @param rate Fraction of channels to drop (0 to less than 1).
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
 #' @family convolutional layers
 #' @examples

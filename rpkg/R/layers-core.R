@@ -33,8 +33,8 @@ create_layer <- function(class_name, object, args) {
 #' build the graph that [keras_model()] turns into a model.
 #'
 #' @param shape The shape of one sample, without the batch dimension
-#'   (integers; `NA` for a size that can vary).
-#' @param batch_size Optional fixed batch size.
+#'   (positive whole numbers; `NA` for a size that can vary). Required.
+#' @param batch_size Optional fixed batch size (a positive whole number).
 #' @param name Optional name of the input.
 #' @param dtype Data type (default `"float32"`).
 #' @return A symbolic tensor.
@@ -56,20 +56,22 @@ layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NU
 #'
 #' `output = activation(dot(input, kernel) + bias)`.
 #'
-#' @param object What to compose with: a model, a tensor, or missing (see
-#'   Details).
-#' @param units Dimensionality of the output.
-#' @param activation Name of an activation (`"relu"`, `"softmax"` ...) or `NULL`
-#'   for none.
-#' @param use_bias Whether the layer has a bias vector.
+#' @param object What to compose with: a model, a tensor, a numeric matrix
+#'   or array (to apply the layer to it at once), or missing (see Details).
+#' @param units Dimensionality of the output (a positive whole number).
+#' @param activation Name of an activation (`"relu"`, `"softmax"` ...), an R
+#'   function, or `NULL` for none.
+#' @param use_bias Whether the layer has a bias vector (`TRUE` or `FALSE`).
 #' @param kernel_initializer,bias_initializer Initializers: a name or an
 #'   `initializer_*()` object.
 #' @param kernel_regularizer,bias_regularizer,activity_regularizer
 #'   Regularizers (`regularizer_*()`).
 #' @param kernel_constraint,bias_constraint Constraints (`constraint_*()`).
-#' @param input_shape Shape of one input sample (only for the first layer of a
-#'   sequential model).
-#' @param batch_size Fixed batch size (optional, first layer only).
+#' @param input_shape Shape of one input sample: positive whole numbers, `NA`
+#'   for a size that can vary (only for the first layer of a sequential
+#'   model).
+#' @param batch_size Fixed batch size (a positive whole number; optional,
+#'   first layer only).
 #' @param dtype,name,trainable The layer's data type, name, and whether its
 #'   weights are trained.
 #' @details When `object` is missing the layer is returned; when it is a
@@ -174,10 +176,11 @@ layer_activation_softmax <- named_activation("softmax")
 #'
 #' @inheritParams layer_dense
 #' @param rate Fraction of the inputs to drop (dropout), or the drop
-#'   probability whose Bernoulli variance the Gaussian noise matches.
+#'   probability whose Bernoulli variance the Gaussian noise matches: a
+#'   number from 0 to less than 1.
 #' @param noise_shape Optional shape of the binary dropout mask.
-#' @param stddev Standard deviation of the additive noise.
-#' @param seed Optional random seed.
+#' @param stddev Standard deviation (>= 0) of the additive noise.
+#' @param seed Optional random seed (a whole number >= 0).
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
 #' @family core layers
 #' @examples
@@ -226,10 +229,11 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
 #' `layer_repeat_vector()` repeats a vector sample `n` times.
 #'
 #' @inheritParams layer_dense
-#' @param target_shape The new shape of each sample (integers; one may be
-#'   `-1`).
-#' @param dims Permutation of the sample dimensions, e.g. `c(2, 1)`.
-#' @param n Number of repetitions.
+#' @param target_shape The new shape of each sample (positive whole numbers;
+#'   one may be `-1`, inferred).
+#' @param dims Permutation of the sample dimensions `1, 2, ...`, e.g.
+#'   `c(2, 1)`.
+#' @param n Number of repetitions (a positive whole number).
 #' @param data_format `"channels_last"` (default) or `"channels_first"`.
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
 #' @family core layers
@@ -287,8 +291,8 @@ layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL
 #'
 #' @inheritParams layer_dense
 #' @param axis The axis to normalize (Python's convention: `-1` is the last).
-#' @param momentum Momentum of the moving averages.
-#' @param epsilon Added to the variance to avoid dividing by zero.
+#' @param momentum Momentum of the moving averages (0 to 1).
+#' @param epsilon Added to the variance to avoid dividing by zero (> 0).
 #' @param center,scale Whether to learn an offset `beta` and a scale `gamma`.
 #' @param beta_initializer,gamma_initializer,moving_mean_initializer,moving_variance_initializer
 #'   Initializers.
@@ -359,7 +363,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 #' and passes the input through.
 #'
 #' @inheritParams layer_dense
-#' @param l1,l2 Regularization factors.
+#' @param l1,l2 Regularization factors (finite numbers >= 0).
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
 #' @family core layers
 #' @examples

@@ -25,8 +25,8 @@ check_merge_inputs <- function(inputs) {
 #' `subtract`, `multiply`, `average`, `maximum`, `minimum`), by
 #' concatenation along `axis`, or by dot products along `axes`.
 #'
-#' @param inputs A list of tensors (from [layer_input()] or other layers), or
-#'   missing to get the layer itself.
+#' @param inputs A list of two or more tensors (from [layer_input()] or
+#'   other layers), or missing to get the layer itself.
 #' @param axis Concatenation axis (Python's convention: `-1` is the last).
 #' @param axes Axis or axes along which to take the dot product.
 #' @param normalize Whether to L2-normalize before the dot product (giving

@@ -6,12 +6,14 @@
 #' into dense vectors (samples x steps x `output_dim`).
 #'
 #' @inheritParams layer_dense
-#' @param input_dim Size of the vocabulary (largest index + 1).
-#' @param output_dim Size of the vectors.
+#' @param input_dim Size of the vocabulary (largest index + 1; a positive
+#'   whole number).
+#' @param output_dim Size of the vectors (a positive whole number).
 #' @param mask_zero Treat index 0 as padding: later layers that support masks
 #'   (recurrent layers) skip those steps.
 #' @param input_length Length of the sequences, if fixed.
-#' @param ... Further keras arguments by name: `embeddings_initializer`,
+#' @param ... Further keras arguments by name (others are an error):
+#'   `embeddings_initializer`,
 #'   `embeddings_regularizer`, `activity_regularizer`,
 #'   `embeddings_constraint`.
 #' @return A layer, a model, or a tensor (see [layer_dense()]).
@@ -69,7 +71,7 @@ layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size
 #' layer is called in the functional API (`initial_state`).
 #'
 #' @inheritParams layer_dense
-#' @param units Size of the output and state.
+#' @param units Size of the output and state (a positive whole number).
 #' @param activation Activation of the output (default `"tanh"`).
 #' @param recurrent_activation Activation of the gates (LSTM, GRU).
 #' @param return_sequences Return the output of every step.
@@ -77,10 +79,11 @@ layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size
 #' @param go_backwards Read the sequence backwards.
 #' @param stateful Keep the states between batches (sample `i` of a batch
 #'   continues sample `i` of the previous one).
-#' @param dropout,recurrent_dropout Fractions of the inputs and of the
-#'   recurrent state to drop while training.
+#' @param dropout,recurrent_dropout Fractions (0 to less than 1) of the
+#'   inputs and of the recurrent state to drop while training.
 #' @param reset_after GRU formulation (keras' default `TRUE`).
-#' @param ... Further keras arguments by name: `kernel_initializer`,
+#' @param ... Further keras arguments by name (others are an error):
+#'   `kernel_initializer`,
 #'   `recurrent_initializer`, `bias_initializer`, `unit_forget_bias` (LSTM),
 #'   regularizers and constraints.
 #' @return A layer, a model, or a tensor (see [layer_dense()]).

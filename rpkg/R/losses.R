@@ -10,10 +10,11 @@ make_loss <- function(class_name, fn_name, options = character()) {
     if (missing(y_true) && missing(y_pred)) {
       return(tb_keras(paste0("losses.", class_name), check_options(list(...), object_checks)))
     }
+    y_true <- check_loss_data(y_true)
+    y_pred <- check_loss_data(y_pred)
     options <- check_options(list(...), fn_checks)
     value <- do.call(tb_call, c(list(paste0("engine.keras.losses.", fn_name),
-                                     as_tensor(check_loss_data(y_true)),
-                                     as_tensor(check_loss_data(y_pred))), options))
+                                     as_tensor(y_true), as_tensor(y_pred)), options))
     as.array(value)
   }
 }

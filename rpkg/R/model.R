@@ -70,8 +70,8 @@ check_tensors <- function(x, arg = tb_arg_name(substitute(x))) {
 #'   or a list of them (one per output, or named by output).
 #' @param metrics Character vector or list of metric names and `metric_*()`
 #'   objects; `"accuracy"` becomes the accuracy that fits the loss.
-#' @param loss_weights Weights of the outputs' losses (a numeric vector or
-#'   named list).
+#' @param loss_weights Weights (>= 0) of the outputs' losses (a numeric
+#'   vector or named list).
 #' @param ... Unused; anything given is an error.
 #' @return The model, invisibly (it is modified in place).
 #' @examples
@@ -81,6 +81,10 @@ check_tensors <- function(x, arg = tb_arg_name(substitute(x))) {
 #' }
 #' @export
 compile <- function(object, ...) UseMethod("compile")
+
+#' @rdname compile
+#' @export
+compile.default <- function(object, ...) tb_check_model(object, "compile")
 
 #' @rdname compile
 #' @export
@@ -100,6 +104,7 @@ compile.tensorbridge_object <- function(object, optimizer = "rmsprop", loss = NU
 # Losses or metrics for compile(): NULL, one, or several (a character vector
 # or a list, named by output where the model has several).
 check_keras_objects <- function(x, kind, arg = tb_arg_name(substitute(x))) {
+  force(arg)
   if (is.null(x)) return(NULL)
   if (is.character(x) && length(x) > 1 && !anyNA(x)) x <- as.list(x)
   if (is.list(x) && !is.object(x)) {
@@ -192,19 +197,25 @@ check_validation_data <- function(x, arg = "validation_data") {
 #' @param x Inputs: an array or matrix (one row per sample), a data frame of
 #'   numeric columns, or a list of those for several inputs.
 #' @param y Targets, the same way (a list for several outputs).
-#' @param batch_size Samples per gradient update (default 32).
-#' @param epochs Number of passes over the data.
-#' @param verbose 0, 1 or 2 (default `getOption("keras.fit_verbose", 1)`).
+#' @param batch_size Samples per gradient update (a positive whole number;
+#'   default 32).
+#' @param epochs The epoch to stop at (a positive whole number larger than
+#'   `initial_epoch`): training runs `epochs - initial_epoch` passes over
+#'   the data.
+#' @param verbose 0, 1, 2 or `"auto"` (default
+#'   `getOption("keras.fit_verbose", 1)`).
 #' @param callbacks List of `callback_*()` objects.
 #' @param validation_split Fraction (0 to < 1) of the data, taken from the
 #'   end, held out for validation.
 #' @param validation_data `list(x_val, y_val)` to validate on instead.
 #' @param shuffle Shuffle the training data before each epoch.
-#' @param class_weight Named list mapping class index (from 0) to a weight,
-#'   e.g. `list("0" = 1, "1" = 5)`.
-#' @param sample_weight Vector of per-sample weights.
-#' @param initial_epoch Epoch to start from (to resume training).
-#' @param steps_per_epoch Batches per epoch (default: all the data).
+#' @param class_weight Named list mapping class index (from 0) to a weight
+#'   (>= 0), e.g. `list("0" = 1, "1" = 5)`.
+#' @param sample_weight Vector of per-sample weights (>= 0).
+#' @param initial_epoch Epoch to start from (a whole number >= 0, to resume
+#'   training).
+#' @param steps_per_epoch Batches per epoch (a positive whole number;
+#'   default: all the data).
 #' @param ... Unused; anything given is an error.
 #' @return A `keras_training_history` object: `plot()` it, print it, or turn
 #'   it into a data frame.
@@ -222,6 +233,10 @@ fit <- function(object, ...) UseMethod("fit")
 
 #' @rdname fit
 #' @export
+fit.default <- function(object, ...) tb_check_model(object, "fit")
+
+#' @rdname fit
+#' @export
 fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL, epochs = 10,
                                     verbose = getOption("keras.fit_verbose", default = 1),
                                     callbacks = NULL, validation_split = 0,
@@ -230,11 +245,12 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
                                     initial_epoch = 0, steps_per_epoch = NULL, ...) {
   tb_check_model(object, "fit")
   check_dots_empty(...)
+  given <- epochs
   epochs <- check_count(epochs)
   initial_epoch <- check_count(initial_epoch, min = 0)
   if (initial_epoch >= epochs) {
     tb_arg_error("epochs", paste0("larger than `initial_epoch` (", initial_epoch,
-                                  "): the epoch to stop at"), epochs)
+                                  "): the epoch to stop at"), given)
   }
   history <- tb_keras_method(object, "fit", list(
     x = check_model_data(x, null_ok = FALSE), y = check_model_data(y),
@@ -252,7 +268,8 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
 #' Evaluate a model
 #'
 #' @inheritParams fit.tensorbridge_object
-#' @param verbose 0 (silent) or 1 (progress bar).
+#' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
+#' @param ... Unused; anything given is an error.
 #' @return A named list: the loss and each metric.
 #' @examples
 #' if (tb_available()) {
@@ -263,6 +280,10 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
 #' }
 #' @export
 evaluate <- function(object, ...) UseMethod("evaluate")
+
+#' @rdname evaluate
+#' @export
+evaluate.default <- function(object, ...) tb_check_model(object, "evaluate")
 
 #' @rdname evaluate
 #' @export
@@ -281,7 +302,9 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #'
 #' @param object A model.
 #' @inheritParams fit.tensorbridge_object
-#' @param verbose 0 (silent) or 1 (progress bar).
+#' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
+#' @param ... Unused; anything given is an error (e.g. keras' `simplify`
+#'   is not supported).
 #' @return An array of predictions with one row per sample (a list of arrays
 #'   for several outputs).
 #' @examples
@@ -353,7 +376,7 @@ predict_on_batch <- function(object, x) {
 #' Prints keras' table of layers, output shapes and parameter counts.
 #'
 #' @param object,x A model.
-#' @param line_length Width of the table.
+#' @param line_length Width of the table (a whole number >= 40, or `NULL`).
 #' @param ... Unused (for `summary()`, anything given is an error).
 #' @return `object`, invisibly.
 #' @examples
@@ -392,7 +415,8 @@ format.tensorbridge.engine.keras.model.Model <- function(x, ...) {
 #' @param object A model (or, for weights and `count_params()`, a layer).
 #' @param weights A list of arrays shaped like `get_weights()`'s.
 #' @param name Layer name.
-#' @param index Layer position, from 1.
+#' @param index Layer position, from 1 (negative positions count from the
+#'   end: `-1` is the last layer). Give `name` or `index`.
 #' @param from,to First and last layer (names or positions) to (un)freeze.
 #' @return `get_weights()`: a list of arrays; `get_layer()`: a layer;
 #'   `count_params()`: a number; the others: `object`, invisibly.
@@ -461,13 +485,12 @@ pop_layer <- function(object) {
 # returned from 1.
 layer_index <- function(object, index, arg) {
   n <- length(tb_getattr(object, "layers"))
-  given <- index
-  index <- check_count(index, arg, min = -tb_int_max)
-  if (index == 0 || abs(index) > n) {
+  if (length(index) != 1 || !is.null(dim(index)) || !tb_is_whole(index, -n, n) || index == 0) {
     tb_arg_error(arg, paste0("a layer position from 1 to ", n, " (or -1 to -", n,
                              " from the end): the model has ", n,
-                             if (n == 1) " layer" else " layers"), given)
+                             if (n == 1) " layer" else " layers"), index)
   }
+  index <- as.integer(index)
   if (index < 0) n + index + 1L else index
 }
 

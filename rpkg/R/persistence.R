@@ -6,13 +6,13 @@ check_path_for_writing <- function(filepath, overwrite) {
   if (!nzchar(filepath)) tb_arg_error("filepath", "a file path", filepath)
   filepath <- path.expand(filepath)
   if (dir.exists(filepath)) {
-    tb_arg_error("filepath", "a file path, not a directory", filepath)
+    tb_stop("'", filepath, "' is a directory; give the path of a file")
   }
   if (!overwrite && file.exists(filepath)) {
-    stop(tb_condition(paste0("'", filepath, "' exists; use overwrite = TRUE to replace it")))
+    tb_stop("'", filepath, "' exists; use overwrite = TRUE to replace it")
   }
   if (!dir.exists(dirname(filepath))) {
-    stop(tb_condition(paste0("the directory '", dirname(filepath), "' does not exist")))
+    tb_stop("the directory '", dirname(filepath), "' does not exist; create it first")
   }
   filepath
 }
@@ -21,7 +21,7 @@ check_path_for_writing <- function(filepath, overwrite) {
 check_path_for_reading <- function(filepath, what) {
   filepath <- path.expand(check_string(filepath))
   if (!file.exists(filepath) || dir.exists(filepath)) {
-    stop(tb_condition(paste0("no ", what, " file at '", filepath, "'")))
+    tb_stop("no ", what, " file at '", filepath, "'")
   }
   filepath
 }

@@ -61,15 +61,13 @@ array_reshape <- function(x, dim, order = c("C", "F")) {
   if (any(dim == -1)) {
     known <- prod(dim[dim != -1])
     if (known == 0 || length(x) %% known != 0) {
-      stop(tb_condition(paste0("array_reshape(): cannot reshape ", length(x),
-                               " elements into dim ", paste(dim, collapse = " x "))))
+      tb_stop("cannot reshape ", length(x), " elements into dim ", paste(dim, collapse = " x "))
     }
     dim[dim == -1] <- length(x) / known
   }
   dim <- as.integer(dim)
   if (prod(dim) != length(x)) {
-    stop(tb_condition(paste0("array_reshape(): cannot reshape ", length(x), " elements into dim ",
-                             paste(dim, collapse = " x "))))
+    tb_stop("cannot reshape ", length(x), " elements into dim ", paste(dim, collapse = " x "))
   }
   if (order == "F") return(array(x, dim = dim))
   old <- dim(x) %||% length(x)
