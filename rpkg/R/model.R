@@ -368,7 +368,8 @@ test_on_batch <- function(object, x, y, sample_weight = NULL) {
 #' @export
 predict_on_batch <- function(object, x) {
   tb_check_model(object, "predict_on_batch")
-  tb_method(object, "predict_on_batch", check_model_data(x, null_ok = FALSE))
+  x <- check_model_data(x, null_ok = FALSE)
+  tb_method(object, "predict_on_batch", x)
 }
 
 #' Model summary
@@ -436,7 +437,10 @@ NULL
 
 #' @rdname model-weights
 #' @export
-get_weights <- function(object) tb_method(check_layer(object), "get_weights")
+get_weights <- function(object) {
+  check_layer(object)
+  tb_method(object, "get_weights")
+}
 
 # A model or a layer (what has weights).
 check_layer <- function(object, arg = "object") {
@@ -545,7 +549,10 @@ unfreeze_weights <- function(object, from = NULL, to = NULL) {
 
 #' @rdname model-weights
 #' @export
-count_params <- function(object) tb_method(check_layer(object), "count_params")
+count_params <- function(object) {
+  check_layer(object)
+  tb_method(object, "count_params")
+}
 
 #' Model and layer configuration
 #'
@@ -601,7 +608,8 @@ model_to_json <- function(object) {
 #' @rdname model-config
 #' @export
 model_from_json <- function(json) {
-  tb_call("engine.keras.models.model_from_json", check_string(json))
+  json <- check_string(json)
+  tb_call("engine.keras.models.model_from_json", json)
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

@@ -68,8 +68,9 @@ NULL
 #' @export
 save_model <- function(object, filepath, overwrite = TRUE, include_optimizer = TRUE) {
   tb_check_model(object, "save_model")
-  tb_method(object, "save", check_path_for_writing(filepath, overwrite),
-            include_optimizer = check_flag(include_optimizer))
+  filepath <- check_path_for_writing(filepath, overwrite)
+  include_optimizer <- check_flag(include_optimizer)
+  tb_method(object, "save", filepath, include_optimizer = include_optimizer)
   invisible(object)
 }
 
@@ -77,14 +78,16 @@ save_model <- function(object, filepath, overwrite = TRUE, include_optimizer = T
 #' @export
 load_model <- function(filepath, compile = TRUE) {
   filepath <- check_path_for_reading(filepath, "model")
-  tb_call("engine.keras.models.load_model", filepath, compile = check_flag(compile))
+  compile <- check_flag(compile)
+  tb_call("engine.keras.models.load_model", filepath, compile = compile)
 }
 
 #' @rdname model-persistence
 #' @export
 save_model_weights <- function(object, filepath, overwrite = TRUE) {
   tb_check_model(object, "save_model_weights")
-  tb_method(object, "save_weights", check_path_for_writing(filepath, overwrite))
+  filepath <- check_path_for_writing(filepath, overwrite)
+  tb_method(object, "save_weights", filepath)
   invisible(object)
 }
 
@@ -92,7 +95,8 @@ save_model_weights <- function(object, filepath, overwrite = TRUE) {
 #' @export
 load_model_weights <- function(object, filepath) {
   tb_check_model(object, "load_model_weights")
-  tb_method(object, "load_weights", check_path_for_reading(filepath, "weights"))
+  filepath <- check_path_for_reading(filepath, "weights")
+  tb_method(object, "load_weights", filepath)
   invisible(object)
 }
 
@@ -100,8 +104,8 @@ load_model_weights <- function(object, filepath) {
 #' @export
 serialize_model <- function(object, include_optimizer = TRUE) {
   tb_check_model(object, "serialize_model")
-  tb_call("engine.keras.models.serialize_model", object,
-          include_optimizer = check_flag(include_optimizer))
+  include_optimizer <- check_flag(include_optimizer)
+  tb_call("engine.keras.models.serialize_model", object, include_optimizer = include_optimizer)
 }
 
 #' @rdname model-persistence
@@ -110,5 +114,6 @@ unserialize_model <- function(model, compile = TRUE) {
   if (!is.raw(model) || length(model) == 0) {
     tb_arg_error("model", "the raw vector that serialize_model() made", model)
   }
-  tb_call("engine.keras.models.deserialize_model", model, compile = check_flag(compile))
+  compile <- check_flag(compile)
+  tb_call("engine.keras.models.deserialize_model", model, compile = compile)
 }

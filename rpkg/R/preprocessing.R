@@ -95,13 +95,17 @@ check_texts <- function(x, arg = tb_arg_name(substitute(x))) {
 #' @rdname text_tokenizer
 #' @export
 fit_text_tokenizer <- function(object, x) {
-  tb_method(check_tokenizer(object), "fit_on_texts", check_texts(x))
+  check_tokenizer(object)
+  texts <- check_texts(x)
+  tb_method(object, "fit_on_texts", texts)
   invisible(object)
 }
 
 #' @rdname text_tokenizer
 #' @export
 texts_to_sequences <- function(tokenizer, texts) {
-  lapply(tb_method(check_tokenizer(tokenizer), "texts_to_sequences", check_texts(texts)),
+  check_tokenizer(tokenizer)
+  texts <- check_texts(texts)
+  lapply(tb_method(tokenizer, "texts_to_sequences", texts),
          function(s) as.integer(unlist(s)))
 }

@@ -83,6 +83,7 @@ normalize <- function(x, axis = -1L, order = 2L) {
   if (!(is.numeric(x) && !is.object(x) && length(x) >= 1) && !inherits(x, "tensorbridge_object")) {
     tb_arg_error("x", "a numeric array", x)
   }
-  tb_call("engine.keras.utils.normalize", x, axis = check_axis(axis),
-          order = check_count(order))
+  axis <- check_axis(axis)
+  order <- check_count(order)
+  tb_call("engine.keras.utils.normalize", x, axis = axis, order = order)
 }
