@@ -296,10 +296,11 @@ column_categorical_with_vocabulary_list <- function(..., vocabulary_list, dtype 
     tb_arg_error("vocabulary_list", paste0("values of the column's dtype (", dtype, ")"),
                  vocabulary_list)
   }
+  given_default <- default_value
   default_value <- check_count(default_value, min = -1)
   num_oov_buckets <- check_count(num_oov_buckets, min = 0)
   if (num_oov_buckets > 0 && default_value != -1) {
-    tb_arg_error("default_value", "-1 (the default) when num_oov_buckets is given", default_value)
+    tb_arg_error("default_value", "-1 (the default) when num_oov_buckets is given", given_default)
   }
   vocabulary <- as.list(as.character(vocabulary_list))
   tb_one_or_list(lapply(keys, function(key) {
@@ -824,11 +825,11 @@ kmeans_estimator <- function(num_clusters, feature_columns = NULL, model_dir = N
                              distance_metric = "squared_euclidean", use_mini_batch = TRUE,
                              seed = 0L) {
   num_clusters <- check_count(num_clusters)
-  if (is.character(initial_clusters) && length(initial_clusters) == 1) {
-    initial_clusters <- check_string(initial_clusters, choices = c("random", "kmeans_plus_plus"))
-  } else if (!is.matrix(initial_clusters) || !is.numeric(initial_clusters) ||
-             nrow(initial_clusters) != num_clusters || ncol(initial_clusters) == 0 ||
-             !all(is.finite(initial_clusters))) {
+  named <- is.character(initial_clusters) && length(initial_clusters) == 1 &&
+    initial_clusters %in% c("random", "kmeans_plus_plus")
+  if (!named && (!is.matrix(initial_clusters) || !is.numeric(initial_clusters) ||
+                 nrow(initial_clusters) != num_clusters || ncol(initial_clusters) == 0 ||
+                 !all(is.finite(initial_clusters)))) {
     tb_arg_error("initial_clusters", paste0(
       '"random", "kmeans_plus_plus" or a numeric matrix of ', num_clusters,
       " rows (one centre per row) without NA"), initial_clusters)
@@ -1047,7 +1048,7 @@ predict.tensorbridge.estimators.base.BaseEstimator <- function(object, input_fn,
 tb_est_as <- function(fn, expr) {
   withCallingHandlers(expr, tensorbridge_argument_error = function(e) {
     if (is.null(e$fn)) {
-      e$message <- paste0(fn, "(): ", sub("see [?]tensorbridge ", paste0("see ?", fn, " "),
+      e$message <- paste0(fn, "(): ", sub("see [?]tensorbridge ", "see ?train ",
                                           conditionMessage(e)))
       e$fn <- fn
       stop(e)

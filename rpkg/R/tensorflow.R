@@ -237,6 +237,13 @@ Summary.tensorbridge.engine.tensor.Tensor <- function(..., na.rm = FALSE) {
                 c("axis", "keepdims"))
   }
   if (fn == "range") {
+    if (length(values) == 1) {  # checked here, so that errors name range()
+      tb_tf_axis(axis, length(dim(values[[1]])), "range")
+      if (!isTRUE(keepdims) && !isFALSE(keepdims)) {
+        tb_tf_error(fn, paste0("`keepdims` must be TRUE or FALSE, not ", tb_describe(keepdims),
+                               "."), "keepdims")
+      }
+    }
     lower <- do.call(min, c(values, list(axis = axis, keepdims = keepdims)))
     upper <- do.call(max, c(values, list(axis = axis, keepdims = keepdims)))
     return(tb_call("engine.stack", list(lower, upper), axis = 0L))
