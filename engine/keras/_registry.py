@@ -7,6 +7,7 @@ listing the valid names.
 """
 
 import inspect
+import numbers
 
 
 class Configurable:
@@ -52,6 +53,9 @@ def resolve(kind, identifier, table, custom_objects=None, instantiate=True):
         return obj
     if instantiate and inspect.isclass(identifier):
         return identifier()
+    if isinstance(identifier, (numbers.Number, bool, list, tuple, bytes)):
+        raise TypeError(f"{kind} must be given by name (a string), as an object or as a function, "
+                        f"not {identifier!r}")
     return identifier
 
 

@@ -303,3 +303,13 @@ def test_trainable_false_freezes_a_model_and_a_layer():
     assert not np.array_equal(before[2], after[2])
     with pytest.raises(ValueError, match="Dense: trainable must be a boolean"):
         m.layers[0].trainable = "no"
+
+
+@pytest.mark.parametrize("get,bad", [
+    (keras.activations.get, 42), (keras.activations.get, [1]),
+    (keras.initializers.get, 3.5), (keras.regularizers.get, True),
+])
+def test_registry_lookup_refuses_values_that_are_not_identifiers(get, bad):
+    expected = r"given by name \(a string\), as an object or as a function, not"
+    with pytest.raises(TypeError, match=expected):
+        get(bad)
