@@ -35,8 +35,22 @@ def _first_row(features: dict, bad: np.ndarray) -> int:
     return int(rows[bad].min())
 
 
+def _text(value):
+    """A categorical value as text, the same for every numeric type it may
+    arrive in: R's doubles hold whole numbers (``4.0``) that the user wrote
+    as ``4``, so whole floats read as integers."""
+    if value is None:
+        return None
+    if isinstance(value, (float, np.floating)):
+        if value != value:  # NaN: a missing value
+            return None
+        if float(value).is_integer():
+            return str(int(value))
+    return str(value)
+
+
 def _hash(values, buckets: int) -> np.ndarray:
-    return np.array([zlib.crc32(str(v).encode("utf-8")) % buckets for v in values],
+    return np.array([zlib.crc32(str(_text(v)).encode("utf-8")) % buckets for v in values],
                     dtype=np.int64)
 
 
@@ -152,8 +166,8 @@ class VocabularyColumn(CategoricalColumn):
 
     def ids(self, features):
         raw = _raw(features, self.key, f"categorical_column_with_vocabulary_list({self.key!r})")
-        index = {str(v): i for i, v in enumerate(self.vocabulary_list)}
-        texts = [None if v is None else str(v) for v in raw.ravel()]
+        index = {v: i for i, v in enumerate(self.vocabulary_list)}
+        texts = [_text(v) for v in raw.ravel()]
         ids = np.array([index.get(t, -2) for t in texts], dtype=np.int64)
         unknown = ids == -2
         if unknown.any():
@@ -230,7 +244,7 @@ class CrossedColumn(CategoricalColumn):
         parts = []
         for k in self.keys:
             if isinstance(k, str):
-                parts.append([str(v) for v in _raw(features, k, "crossed_column").ravel()])
+                parts.append([str(_text(v)) for v in _raw(features, k, "crossed_column").ravel()])
             else:
                 parts.append([str(v) for v in k.ids(features)])
         return _hash(["\x1f".join(p) for p in zip(*parts)], self.hash_bucket_size)
@@ -281,7 +295,7 @@ def bucketized_column(source_column, boundaries):
 
 def categorical_column_with_vocabulary_list(key, vocabulary_list, dtype=None, default_value=-1,
                                             num_oov_buckets=0):
-    vocab = tuple(str(v) for v in np.atleast_1d(np.asarray(vocabulary_list, dtype=object)))
+    vocab = tuple(_text(v) for v in np.atleast_1d(np.asarray(vocabulary_list, dtype=object)))
     own = "categorical_column_with_vocabulary_list"
     return VocabularyColumn(str(key), vocab, _v.integer(own, "default_value", default_value),
                             _v.non_negative_int(own, "num_oov_buckets", num_oov_buckets))

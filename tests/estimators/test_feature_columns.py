@@ -67,3 +67,18 @@ def test_indicator_and_embedding_columns_wrap_categorical_ones():
     np.testing.assert_array_equal(ind.dense({"c": np.array(["c"], dtype=object)}), [[0, 0, 1]])
     with pytest.raises(TypeError, match="needs a categorical column"):
         est.embedding_column(est.numeric_column("x"), 2)
+
+
+def test_whole_numbers_are_the_same_category_whatever_their_numeric_type():
+    # R hands numbers over as doubles: c(4, 6, 8) is 4.0, 6.0, 8.0
+    col = est.categorical_column_with_vocabulary_list("cyl", [4, 6, 8])
+    np.testing.assert_array_equal(col.ids({"cyl": np.array([8.0, 4.0, 6.0, 5.0])}), [2, 0, 1, -1])
+    np.testing.assert_array_equal(col.ids({"cyl": np.array([8, 4], dtype=np.int32)}), [2, 0])
+    hashed = est.categorical_column_with_hash_bucket("cyl", 1000)
+    expected = [zlib.crc32(b"4") % 1000, zlib.crc32(b"4.5") % 1000]
+    np.testing.assert_array_equal(hashed.ids({"cyl": np.array([4.0, 4.5])}), expected)
+    np.testing.assert_array_equal(hashed.ids({"cyl": np.array([4, 4])}), [expected[0]] * 2)
+    crossed = est.crossed_column(["a", "b"], 97)
+    as_floats = crossed.ids({"a": np.array([1.0]), "b": np.array(["x"], dtype=object)})
+    as_ints = crossed.ids({"a": np.array([1]), "b": np.array(["x"], dtype=object)})
+    np.testing.assert_array_equal(as_floats, as_ints)
