@@ -35,7 +35,9 @@ tb_caller_name <- function() {
 tb_describe <- function(x) {
   if (is.null(x)) return("NULL")
   if (inherits(x, "tensorbridge_object")) {
-    return(paste0("a ", sub("^tensorbridge[.]", "", class(x)[[1]]), " object"))
+    # the Python class's own name: "a Sequential object", "a Tensor object"
+    name <- sub("^.*[.]", "", class(x)[[1]])
+    return(paste0(if (grepl("^[AEIOUaeiou]", name)) "an " else "a ", name, " object"))
   }
   if (is.function(x)) return("a function")
   if (is.environment(x)) return("an environment")

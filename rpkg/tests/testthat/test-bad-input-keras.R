@@ -461,6 +461,10 @@ run_cases("compile", needs_python = TRUE, env = model_env, list(
       "compile(): `loss_weights` must be finite numbers >= 0, one per output (or NULL), not -1."),
   bad(compile(m, optimizer = "sgd", loss = "mse", foo = 1),
       "compile(): unknown argument `foo`; see ?compile for the arguments it takes."),
+  bad(compile(m, optimizer = "sgd", loss = optimizer_sgd()),
+      "compile(): `loss` must be a loss name (e.g. \"mse\"), a loss_*() object or an R function, not a SGD object."),
+  bad(compile(m, optimizer = loss_huber(), loss = "mse"),
+      "compile(): `optimizer` must be an optimizer name (e.g. \"adam\") or an optimizer_*() object, not a Huber object."),
   bad(compile(m, optimizer = optimizer_sgd(momentum = -1), loss = "mse"),
       "optimizer_sgd(): `momentum` must be one finite number >= 0 and <= 1, not -1.")
 ))
@@ -507,7 +511,10 @@ run_cases("fit", needs_python = TRUE, env = model_env, list(
   bad(fit(m, x, y, validation_data = list(x, "a")),
       "fit(): `validation_data[[2]]` must be a numeric array or a data frame (or a list of them, one per input or output), not \"a\"."),
   bad(fit(m, x, y, foo = 1), "fit(): unknown argument `foo`; see ?fit for the arguments it takes."),
-  bad(fit(1, x, y), "fit(): `object` must be a model made with keras_model_sequential() or keras_model(), not 1.")
+  bad(fit(1, x, y), "fit(): `object` must be a model made with keras_model_sequential() or keras_model(), not 1."),
+  bad(fit(get_layer(m, index = 1), x, y),
+      "fit(): `object` must be a model made with keras_model_sequential() or keras_model(), not a Dense object."),
+  bad(fit(m, x, y, callbacks = list(optimizer_adam())), "fit(): `callbacks[[1]]` must be a callback_*() object, not an Adam object.")
 ))
 
 run_cases("evaluate and predict", needs_python = TRUE, env = model_env, list(
