@@ -19,9 +19,16 @@ def as_tensor(x, dtype=None):
     """
     from tensorbridge import engine
 
+    # A vector of length one arrives as a Python scalar; it keeps R's type
+    # (an R integer is int32 whatever its length).
+    kind = type(x)
+    array = np.asarray(x, dtype=_SCALAR_DTYPES[kind]) if kind in _SCALAR_DTYPES else np.asarray(x)
     if dtype is None:
-        return engine.convert_to_tensor(np.asarray(x))
-    return engine.convert_to_tensor(np.asarray(x), dtype=dtype)
+        return engine.convert_to_tensor(array)
+    return engine.convert_to_tensor(array, dtype=dtype)
+
+
+_SCALAR_DTYPES = {bool: np.bool_, int: np.int32, float: np.float64}
 
 
 def to_array(x):
@@ -38,6 +45,22 @@ def shape(x) -> list[int]:
 def set_attr(obj, name: str, value) -> None:
     """``obj.name = value`` (R has no syntax for Python attribute assignment)."""
     setattr(obj, name, value)
+
+
+def assign_attr(obj, name, value) -> None:
+    """R's ``x$name <- value``: sets an attribute the object has; a new
+    name is an error (a typo must not pass silently), as is a read-only
+    attribute."""
+    what = type(obj).__name__
+    if not isinstance(name, str) or name.startswith("_") or not hasattr(obj, name):
+        raise AttributeError(
+            f"a {what} has no attribute '{name}' to set (check the spelling: completion "
+            "after `x$` lists its attributes)")
+    try:
+        setattr(obj, name, value)
+    except AttributeError:
+        raise AttributeError(f"the attribute '{name}' of a {what} cannot be set "
+                             "(it is read-only)") from None
 
 
 def element(x, *index):

@@ -63,6 +63,30 @@ def _rclasses(x) -> tuple[str, ...]:
     return tuple(attr) if attr is not None else ()
 
 
+# R's types in the words of R's documentation (typeof() and ?vector), for
+# messages: a user never sees "ENVSXP".
+R_TYPE_NAMES = {
+    "NILSXP": "NULL", "SYMSXP": "a symbol (a name)", "LISTSXP": "a pairlist",
+    "CLOSXP": "a function", "ENVSXP": "an environment", "PROMSXP": "a promise",
+    "LANGSXP": "a call (an unevaluated expression)", "SPECIALSXP": "a primitive function",
+    "BUILTINSXP": "a primitive function", "CHARSXP": "a string", "LGLSXP": "a logical vector",
+    "INTSXP": "an integer vector", "REALSXP": "a double vector",
+    "CPLXSXP": "a complex vector", "STRSXP": "a character vector",
+    "DOTSXP": "a ... argument list", "VECSXP": "a list", "EXPRSXP": "an expression vector",
+    "BCODESXP": "byte code", "EXTPTRSXP": "an external pointer", "WEAKREFSXP": "a weak reference",
+    "RAWSXP": "a raw vector", "S4SXP": "an S4 object",
+}
+
+
+def r_type_name(typeof: int) -> str:
+    """``ri.RTYPES.ENVSXP`` -> ``"an environment"``."""
+    try:
+        code = ri.RTYPES(typeof).name
+    except ValueError:
+        return f"an R object of internal type {typeof}"
+    return R_TYPE_NAMES.get(code, code)
+
+
 def r_to_py(x):
     """Convert an rpy2 ``Sexp`` to the Python object the contract names."""
     if x is ri.NULL or x.typeof == ri.RTYPES.NILSXP:
@@ -73,10 +97,43 @@ def r_to_py(x):
             return rule(x)
     rule = _R_TO_PY_BY_TYPE.get(x.typeof)
     if rule is None:
+        what = r_type_name(x.typeof)
+        if classes:
+            what += f" of class {_class_text(classes)}"
         raise ConversionError(
-            f"cannot convert an R object of type '{ri.RTYPES(x.typeof).name}' to Python"
+            f"{what} cannot be passed to Python: give numbers, logicals, strings, "
+            "factors, data frames, lists, functions or tensorbridge objects"
         )
     return rule(x)
+
+
+def _class_text(classes) -> str:
+    shown = ", ".join(f'"{c}"' for c in classes[:3])
+    return f"c({shown})" if len(classes) > 1 else shown
+
+
+class RObject:
+    """An R value that has no Python counterpart (an environment, an R6
+    object, an S4 object ...), held as it is. Python code cannot look
+    inside; given back to R it is the very same R value."""
+
+    __slots__ = ("sexp",)
+
+    def __init__(self, sexp):
+        self.sexp = sexp
+
+    def __repr__(self):
+        return f"<R object: {r_type_name(self.sexp.typeof)}>"
+
+
+def r_to_py_lenient(x):
+    """:func:`r_to_py`, except that a value without a conversion rule becomes
+    an :class:`RObject` instead of an error (results of R callbacks: a
+    progress bar's tick returns an environment, and Python ignores it)."""
+    try:
+        return r_to_py(x)
+    except ConversionError:
+        return RObject(x)
 
 
 _rlib = openrlib.rlib
@@ -94,12 +151,13 @@ _MAX_DIMS = 32
 _info = ffi.new("int64_t[]", _MAX_DIMS + 5)
 
 
-def set_natives(inspect_address: int, new_array_address: int) -> None:
-    """Addresses of ``tb_c_inspect`` and ``tb_c_new_array`` (the bridge's
-    ``attach`` passes them on from the R package)."""
+def set_natives(inspect_address: int, new_array_address: int, eval_address: int) -> None:
+    """Addresses of ``tb_c_inspect``, ``tb_c_new_array`` and ``tb_c_eval``
+    (the bridge's ``attach`` passes them on from the R package)."""
     _native["inspect"] = ffi.cast("void *(*)(SEXP, int64_t *, int)", inspect_address)
     _native["new_array"] = ffi.cast("SEXP (*)(int, void *, double, int, int *)",
                                     new_array_address)
+    _native["eval"] = ffi.cast("SEXP (*)(SEXP, SEXP, int *)", eval_address)
     _native["names"] = _rlib.Rf_install(b"names")  # R never frees symbols
     _native["tb_key"] = _rlib.Rf_install(b"tb_key")
 
@@ -448,7 +506,10 @@ def _raw_to_py(x):
 
 @r_class_rule("tensorbridge_object")
 def _handle_to_py(x):
-    return handles.lookup(int(x.do_slot("tb_key")[0]))
+    key = x.do_slot("tb_key") if "tb_key" in x.list_attrs() else None
+    if key is None or key.typeof != ri.RTYPES.REALSXP or len(key) != 1:
+        raise ValueError(handles.STALE)  # a class without a handle behind it
+    return handles.lookup(int(key[0]))
 
 
 @r_class_rule("factor")
@@ -491,17 +552,45 @@ class RCallable:
         self._fn = fn
 
     def __call__(self, *args, **kwargs):
-        from .runtime import r_helper
-
-        rargs = [py_to_r(a) for a in args]
-        rkwargs = {k: py_to_r(v) for k, v in kwargs.items()}
-        result = r_helper("call_r")(self._fn, ri.ListSexpVector(rargs), _named_list(rkwargs))
-        if _rclasses(result) and "tensorbridge_r_error" in _rclasses(result):
+        rargs = _list_to_r(args)
+        rkwargs = _named_list(kwargs)
+        result = call_helper("call_r", self._fn, rargs, rkwargs)
+        classes = _rclasses(result)
+        if "tensorbridge_r_interrupt" in classes:
+            raise KeyboardInterrupt
+        if "tensorbridge_r_error" in classes:
             raise RError(result[0])
-        return r_to_py(result[0])
+        return r_to_py_lenient(result[0])
 
     def __repr__(self):
         return "<R function>"
+
+
+_LANG = {0: "Rf_lang1", 1: "Rf_lang2", 2: "Rf_lang3", 3: "Rf_lang4", 4: "Rf_lang5"}
+
+
+def call_helper(name: str, *args):
+    """Calls the R function ``name`` of the package's ``.tb_helpers`` with
+    ``args`` (rpy2 objects, which keep them alive) and returns its result
+    (an rpy2 object).
+
+    R evaluates through ``tb_c_eval`` (rpkg/src/bridge.c), which holds
+    Python's GIL meanwhile: a garbage collection inside the R code may run
+    finalizers that call Python (reticulate's objects). R evaluation cut
+    short by a jump to the top level (an interrupt that reached no handler)
+    is a ``KeyboardInterrupt``."""
+    from .runtime import r_helper
+
+    cdata = [r_helper(name).__sexp__._cdata] + [a.__sexp__._cdata for a in args]
+    call = _rlib.Rf_protect(getattr(_rlib, _LANG[len(args)])(*cdata))
+    failed = ffi.new("int *")
+    try:
+        result = _native["eval"](call, _rlib.R_BaseEnv, failed)
+        if failed[0]:
+            raise KeyboardInterrupt
+        return rpy2_conversion._cdata_to_rinterface(result)
+    finally:
+        _rlib.Rf_unprotect(1)
 
 
 class RError(Exception):
@@ -660,11 +749,10 @@ def _register_pandas_rules():
 
     @py_rule(pd.Categorical)
     def _categorical_to_r(cat):
-        from .runtime import r_helper
-
         codes = np.asarray(cat.codes, dtype=np.int32) + 1
         codes[codes == 0] = INT_NA
-        return r_helper("make_factor")(
+        return call_helper(
+            "make_factor",
             ri.IntSexpVector(codes.tolist()),
             ri.StrSexpVector([str(c) for c in cat.categories]),
             ri.BoolSexpVector([bool(cat.ordered)]),
@@ -681,13 +769,17 @@ def _register_pandas_rules():
 
     @py_rule(pd.DataFrame)
     def _data_frame_to_r(frame):
-        from .runtime import r_helper
-
         columns = {str(k): _series_to_r(frame[k]) for k in frame.columns}
-        return r_helper("make_data_frame")(_named_list(columns), ri.IntSexpVector([len(frame)]))
+        return call_helper("make_data_frame", _named_list(columns),
+                           ri.IntSexpVector([len(frame)]))
 
 
 _register_pandas_rules()
+
+
+@py_rule(RObject)
+def _r_object_to_r(obj):
+    return obj.sexp
 
 
 def _object_to_r(obj):

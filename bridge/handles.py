@@ -10,12 +10,19 @@ The external pointer itself is made by the R package's C function
 from __future__ import annotations
 
 import itertools
+import random
 
 import rpy2.rinterface as ri
 from rpy2.rinterface_lib.openrlib import ffi
 
 _objects: dict[int, object] = {}
-_keys = itertools.count(1)
+# Keys start at a random offset, so that a handle from another R process
+# (saveRDS() + readRDS()) never names an object of this one. (Doubles hold
+# whole numbers exactly up to 2^53.)
+_keys = itertools.count(random.SystemRandom().randrange(2**40, 2**52))
+
+STALE = ("this object no longer exists (it was created in another R process or freed); "
+         "create it again in this R session")
 _maker = {}
 _class_vectors: dict[type, object] = {}
 
@@ -55,10 +62,7 @@ def lookup(key: int):
     try:
         return _objects[key]
     except KeyError:
-        raise ValueError(
-            "this tensorbridge object is no longer valid (it was released, or it was "
-            "saved with saveRDS() and restored in another session); recreate it"
-        ) from None
+        raise ValueError(STALE) from None
 
 
 def release(key: int) -> None:

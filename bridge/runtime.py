@@ -24,16 +24,16 @@ import atexit
 import importlib
 import logging
 import sys
-import traceback
 import warnings
 
 import rpy2.rinterface as ri
 from rpy2.rinterface_lib import embedded, openrlib
 from rpy2.rinterface_lib.openrlib import ffi
 
-from . import handles
+from . import errors, handles
 from .convert import (
     RError,
+    call_helper,
     py_to_r,
     py_to_r_cdata,
     r_to_py_cdata,
@@ -67,6 +67,9 @@ def resolve(target: str):
     found = _targets.get(target)
     if found is not None:
         return found
+    if not isinstance(target, str) or not target:
+        raise TypeError("the function to call must be one string naming it below the "
+                        "Python package, such as \"engine.constant\"")
     parts = target.split(".")
     obj = None
     for i in range(len(parts), 0, -1):
@@ -75,9 +78,9 @@ def resolve(target: str):
         except ModuleNotFoundError:
             continue
         for attr in parts[i:]:
-            obj = getattr(obj, attr)
+            obj = getattr(obj, attr, None)
         break
-    if obj is None:
+    if obj is None or not callable(obj):
         raise AttributeError(f"tensorbridge has no function '{target}'")
     _targets[target] = obj
     return obj
@@ -92,15 +95,16 @@ def _dispatch(rargs):
     hand R a NULL pointer.
     """
     views = []  # numpy views of the arguments (see convert.settle_views)
+    operation = []  # what was called, for error messages
     try:
-        value = _run(rargs, views)
+        value = _run(rargs, views, operation)
     except RError as err:
         value = _error_value("tensorbridge_r_error", err.condition).__sexp__._cdata
     except KeyboardInterrupt:
         value = _error_value("tensorbridge_interrupt", ri.NULL).__sexp__._cdata
     except BaseException as err:  # noqa: BLE001 - every error must reach R
         try:
-            value = _python_error(err).__sexp__._cdata
+            value = _python_error(err, operation[0] if operation else None).__sexp__._cdata
         except BaseException:  # noqa: BLE001 - last resort: never crash R
             value = _rlib.R_NilValue
     if views:
@@ -116,11 +120,13 @@ def _dispatch(rargs):
     return value
 
 
-def _run(rargs, views):
+def _run(rargs, views, operation):
     """Convert the arguments, run the operation, convert its result."""
     rargs = _rlib.CDR(rargs)  # skip the routine itself
     op = r_to_py_cdata(_rlib.CAR(rargs))
     rargs = _rlib.CDR(rargs)
+    if op in _OPERATIONS and rargs != _rlib.R_NilValue:
+        operation.append((op, _rlib.CAR(rargs), _rlib.CDR(rargs)))
     positional, named = [], {}
     nil = _rlib.R_NilValue
     while rargs != nil:
@@ -145,13 +151,23 @@ def _error_value(rclass: str, payload):
     return value
 
 
-def _python_error(err: BaseException):
-    detail = {
-        "type": type(err).__name__,
-        "message": str(err),
-        "traceback": "".join(traceback.format_exception(type(err), err, err.__traceback__)),
-    }
-    return _error_value("tensorbridge_py_error", py_to_r(detail))
+def _operation_name(op, first, rest) -> str | None:
+    """``engine.constant``, ``Sequential.fit``, ``Dense$units``: what R
+    called (named from the R arguments, which R still protects)."""
+    try:
+        target = r_to_py_cdata(first)
+        if op == "call":
+            return str(target)
+        name = r_to_py_cdata(_rlib.CAR(rest)) if rest != _rlib.R_NilValue else "?"
+        sep = "." if op == "call_method" else "$"
+        return f"{type(target).__name__}{sep}{name}"
+    except Exception:  # noqa: BLE001 - a name for a message only
+        return None
+
+
+def _python_error(err: BaseException, operation=None):
+    name = _operation_name(*operation) if operation else None
+    return _error_value("tensorbridge_py_error", py_to_r(errors.describe(err, name)))
 
 
 def _call(target, /, *args, **kwargs):
@@ -159,7 +175,21 @@ def _call(target, /, *args, **kwargs):
 
 
 def _call_method(obj, name, /, *args, **kwargs):
-    return getattr(obj, name)(*args, **kwargs)
+    method = getattr(obj, name, None) if isinstance(name, str) else None
+    if method is None or not callable(method):
+        raise AttributeError(f"a {type(obj).__name__} has no method '{name}'")
+    return method(*args, **kwargs)
+
+
+_MISSING = object()
+
+
+def _get_attr(obj, name):
+    value = getattr(obj, name, _MISSING) if isinstance(name, str) else _MISSING
+    if value is _MISSING:
+        raise AttributeError(f"a {type(obj).__name__} has no attribute '{name}' (check the "
+                             "spelling: completion after `x$` lists its attributes)")
+    return value
 
 
 def _release_from_finalizer(key: float) -> None:
@@ -173,7 +203,7 @@ def _release_from_finalizer(key: float) -> None:
 _OPERATIONS = {
     "call": _call,
     "call_method": _call_method,
-    "get_attr": getattr,
+    "get_attr": _get_attr,
 }
 
 
@@ -189,15 +219,20 @@ class RConsole:
     def __init__(self, stderr: bool, interactive: bool):
         self._stderr = stderr
         self._interactive = interactive
+        # reticulate flushes sys.stdout and sys.stderr after every top-level R
+        # call and leaves the method it looked up to R's garbage collector,
+        # whose finalizer drops it without taking Python's GIL: it must never
+        # be the last reference, so these bound methods are made once.
+        self.write = self._write
+        self.flush = self._flush
 
-    def write(self, text: str) -> int:
+    def _write(self, text: str) -> int:
         if text:
-            _helpers["console_write"](
-                ri.StrSexpVector([text]), ri.BoolSexpVector([self._stderr])
-            )
+            call_helper("console_write", ri.StrSexpVector([text]),
+                        ri.BoolSexpVector([self._stderr]))
         return len(text)
 
-    def flush(self) -> None:
+    def _flush(self) -> None:
         pass
 
     def isatty(self) -> bool:
@@ -257,9 +292,10 @@ def attach(r_hosts: bool) -> None:
     for name, callback in _callbacks.items():
         address = float(int(ffi.cast("uintptr_t", callback)))
         state[f"{name}_address"] = ri.FloatSexpVector([address])
-    make_handle, inspect, new_array = (int(a) for a in state.find("native_addresses"))
+    make_handle, inspect, new_array, evaluate = (
+        int(a) for a in state.find("native_addresses"))
     handles.set_maker(ffi.cast("SEXP(*)(double, SEXP, int)", make_handle))
-    set_natives(inspect, new_array)
+    set_natives(inspect, new_array, evaluate)
     if r_hosts and not _state["attached"]:
         interactive = bool(ri.baseenv["interactive"]()[0])
         sys.stdout = RConsole(stderr=False, interactive=interactive)

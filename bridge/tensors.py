@@ -43,11 +43,16 @@ def _meet(value, like: Tensor):
         return value
     array = np.asarray(value)
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"a tensor cannot be combined with a value of type {array.dtype}; "
+        what = {"U": "character", "S": "character", "O": "character or list",
+                "c": "complex"}.get(array.dtype.kind, str(array.dtype))
+        raise TypeError(f"a tensor cannot be combined with a {what} value; "
                         "give numbers (or logicals)")
     if like.dtype.is_integer and array.dtype.kind == "f" and not np.all(array == np.round(array)):
-        raise TypeError(f"a {like.dtype.name} tensor cannot take the non-integer value(s) "
-                        f"{array.ravel()[:3].tolist()}; cast the tensor first, e.g. "
+        shown = ", ".join(f"{v:.15g}" for v in array.ravel()[array.ravel() != np.round(
+            array.ravel())][:3])
+        article = "an" if like.dtype.name.startswith("i") else "a"
+        raise TypeError(f"{article} {like.dtype.name} tensor cannot take the non-integer value(s) "
+                        f"{shown}; cast the tensor first, e.g. "
                         "tf$cast(x, \"float32\")")
     return engine.convert_to_tensor(array, dtype=like.dtype)
 

@@ -23,7 +23,8 @@ tb_result <- function(value, call) {
       detail <- value[[1]]
       .tb_state$last_error <- detail
       stop(tb_condition(
-        paste0(detail$type, ": ", detail$message),
+        if (is.null(detail$display)) paste0(detail$type, ": ", detail$message) else
+          detail$display,
         class = paste0("tensorbridge_python_", detail$type),
         call = call,
         python_type = detail$type,
@@ -142,9 +143,12 @@ tb_last_error <- function() {
   call_r = function(fn, args, kwargs) {
     # An R callback that Python calls: an R error comes back as a value that
     # Python raises and the bridge re-signals in R as that very condition.
+    # A Ctrl-C while the callback runs comes back as a value too: Python
+    # raises KeyboardInterrupt, and the bridge re-signals an R interrupt.
     tryCatch(
       list(do.call(fn, c(args, kwargs))),
-      error = function(e) structure(list(e), class = "tensorbridge_r_error")
+      error = function(e) structure(list(e), class = "tensorbridge_r_error"),
+      interrupt = function(i) structure(list(i), class = "tensorbridge_r_interrupt")
     )
   },
   console_write = function(text, stderr) {

@@ -7,8 +7,13 @@
 #' cast.
 #'
 #' @param x A numeric, integer or logical vector, matrix or array.
-#' @param dtype `NULL` (keep R's type) or one of `"float16"`, `"float32"`,
-#'   `"float64"`, `"int32"`, `"int64"`, `"bool"`.
+#' @param dtype `NULL` (keep R's type: double is float64, integer is int32,
+#'   logical is bool, whatever the length) or one of `"float16"`, `"float32"`,
+#'   `"float64"`, `"int8"`, `"int16"`, `"int32"`, `"int64"`, `"uint8"`,
+#'   `"bool"` (or an engine dtype such as `tf$float32`). A cast that would
+#'   change a value is an error, as in TensorFlow: a fraction, `NA`, `NaN`
+#'   or `Inf` to an integer type, a value outside the type's range, a number
+#'   other than 0 or 1 to `"bool"`, a finite double too large for a float type.
 #' @return A tensor handle; see [as.array.tensorbridge.engine.tensor.Tensor()].
 #' @examples
 #' if (tb_available()) {
@@ -18,18 +23,90 @@
 #' }
 #' @export
 as_tensor <- function(x, dtype = NULL) {
+  dtype <- tb_check_dtype(dtype, "as_tensor")
   if (inherits(x, "tensorbridge.engine.tensor.Tensor")) {
     if (is.null(dtype)) return(x)
     return(tb_call("engine.cast", x, dtype))
   }
   if (!is.numeric(x) && !is.logical(x)) {
+    what <- if (is.object(x)) paste0("an object of class ", class(x)[[1]]) else tb_r_type(x)
     stop(tb_condition(
       paste0("as_tensor() needs a numeric, integer or logical vector or array, not ",
-             class(x)[[1]], "; convert it first, e.g. with as.numeric() or data.matrix()")
+             what, "; convert it first, e.g. with as.numeric() or data.matrix()")
     ))
   }
-  if (!is.null(dtype)) dtype <- as.character(dtype)
+  if (!is.null(dtype)) tb_check_cast(x, dtype, "as_tensor")
   tb_call("bridge.api.as_tensor", x, dtype = dtype)
+}
+
+# The dtypes a tensor can have, and the range of each integer one.
+tb_dtypes <- c("float16", "float32", "float64", "int8", "int16", "int32", "int64",
+               "uint8", "bool")
+tb_int_ranges <- list(int8 = c(-128, 127), int16 = c(-32768, 32767),
+                      int32 = c(-2147483648, 2147483647),
+                      int64 = c(-2^63, 2^63 - 1024),  # the largest doubles below 2^63
+                      uint8 = c(0, 255))
+tb_float_max <- c(float16 = 65504, float32 = 3.4028234663852886e38)
+
+# typeof() in words, for messages.
+tb_r_type <- function(x) {
+  switch(typeof(x), double = "a double vector", integer = "an integer vector",
+         logical = "a logical vector", character = "a character vector",
+         complex = "a complex vector", raw = "a raw vector", list = "a list",
+         closure = , builtin = , special = "a function", environment = "an environment",
+         S4 = "an S4 object", NULL = "NULL", externalptr = "an external pointer",
+         symbol = "a symbol", language = "a call", expression = "an expression vector",
+         paste("an R object of type", typeof(x)))
+}
+
+# `dtype`: NULL, one name of tb_dtypes, or an engine dtype (tf$float32).
+tb_check_dtype <- function(dtype, fn) {
+  if (is.null(dtype)) return(NULL)
+  if (inherits(dtype, "tensorbridge.engine.dtypes.DType")) return(tb_getattr(dtype, "name"))
+  if (!is.character(dtype) || length(dtype) != 1L || is.na(dtype) ||
+      !dtype %in% tb_dtypes) {
+    given <- if (is.character(dtype) && length(dtype) == 1L) paste0("\"", dtype, "\"") else
+      paste(tb_r_type(dtype), "of length", length(dtype))
+    stop(tb_condition(paste0(
+      fn, "(): `dtype` must be NULL or one of ", paste0("\"", tb_dtypes, "\"", collapse = ", "),
+      ", not ", given)))
+  }
+  dtype
+}
+
+# A cast of R values to `dtype` that would change a value (a fraction, a
+# value out of range, NA/NaN/Inf in an integer type, a number that is not
+# 0 or 1 for bool) is an error, as in TensorFlow: never a silent wrap.
+tb_check_cast <- function(x, dtype, fn) {
+  bad <- function(at, why) {
+    i <- at[[1]]
+    stop(tb_condition(paste0(
+      fn, "(): `x` has ", why(x[[i]]), " at position ", i, ", which ", dtype,
+      " cannot hold", if (length(at) > 1L) paste0(" (and ", length(at) - 1L, " more)") else "")))
+  }
+  number <- function(v) format(v, digits = 15)
+  if (dtype %in% names(tb_int_ranges)) {
+    if (is.double(x)) {
+      at <- which(!is.finite(x))
+      if (length(at)) bad(at, function(v) number(v))
+      at <- which(x != trunc(x))
+      if (length(at)) bad(at, function(v) paste0("the fraction ", number(v),
+                                                  " (round it first, e.g. round(x))"))
+    }
+    range <- tb_int_ranges[[dtype]]
+    at <- which(x < range[[1]] | x > range[[2]])
+    if (length(at)) {
+      bad(at, function(v) paste0("the value ", number(v), " (outside ", number(range[[1]]),
+                                 " to ", number(range[[2]]), ")"))
+    }
+  } else if (dtype == "bool" && !is.logical(x)) {
+    at <- which(is.na(x) | (x != 0 & x != 1))
+    if (length(at)) bad(at, function(v) paste0("the value ", number(v), " (not 0 or 1)"))
+  } else if (dtype %in% names(tb_float_max) && is.numeric(x)) {
+    at <- which(is.finite(x) & abs(x) > tb_float_max[[dtype]])
+    if (length(at)) bad(at, function(v) paste0("the value ", number(v), " (too large)"))
+  }
+  invisible()
 }
 
 #' Tensors back to R arrays, and their shape
@@ -131,3 +208,13 @@ print.tensorbridge_config <- function(x, ...) {
 #' }
 #' @export
 `$.tensorbridge_object` <- function(x, name) tb_getattr(x, name)
+
+#' @rdname cash-.tensorbridge_object
+#' @param value The new value: `x$name <- value` sets an attribute that the
+#'   Python object has (e.g. `model$trainable <- FALSE`); a name it does not
+#'   have is an error.
+#' @export
+`$<-.tensorbridge_object` <- function(x, name, value) {
+  tb_call("bridge.api.assign_attr", x, name, value)
+  invisible(x)
+}

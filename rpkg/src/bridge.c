@@ -68,6 +68,29 @@ SEXP tb_c_set_dispatch(SEXP dispatch_address, SEXP release_address, SEXP make_ca
   return R_NilValue;
 }
 
+/* Python calls R functions back (R callbacks, console writes) through here.
+ * cffi releases Python's GIL around every C call it makes, so R code that
+ * runs inside one runs without it, and an R garbage collection there may run
+ * the finalizer of an object of another package (reticulate's Python
+ * objects) that calls Python's C API and crashes without the GIL. The GIL is
+ * taken back for as long as R evaluates. R_tryEval() catches every jump
+ * (errors, interrupts, restarts), so the GIL is always given back. */
+static py_gil_ensure_fn tb_gil_ensure = NULL;
+static py_gil_release_fn tb_gil_release = NULL;
+
+SEXP tb_c_eval(SEXP call, SEXP env, int *failed) {
+  int state = 0;
+  if (tb_gil_ensure == NULL || tb_gil_release == NULL) {  /* Python runs by now */
+    tb_gil_ensure = (py_gil_ensure_fn) tb_symbol("PyGILState_Ensure");
+    tb_gil_release = (py_gil_release_fn) tb_symbol("PyGILState_Release");
+  }
+  int gil = tb_gil_ensure != NULL && tb_gil_release != NULL;
+  if (gil) state = tb_gil_ensure();
+  SEXP out = R_tryEval(call, env, failed);
+  if (gil) tb_gil_release(state);
+  return out;
+}
+
 SEXP tb_c_dispatch(SEXP args) {
   if (tb_dispatch == NULL) error("the Python bridge is not attached");
   return tb_dispatch(args);
@@ -94,12 +117,13 @@ SEXP tb_c_make_handle(double key, SEXP classes, int callable) {
   SEXP handle = PROTECT(R_MakeExternalPtr(NULL, R_NilValue, R_NilValue));
   SEXP rkey = PROTECT(ScalarReal(key));
   setAttrib(handle, tb_key_symbol(), rkey);
+  MARK_NOT_MUTABLE(classes);  /* one class vector is shared by many handles */
   setAttrib(handle, R_ClassSymbol, classes);
   R_RegisterCFinalizerEx(handle, tb_finalize_handle, FALSE);
   if (callable && tb_make_callable != NULL) {
     SEXP call = PROTECT(lang2(tb_make_callable, handle));
     int failed = 0;
-    SEXP fn = R_tryEval(call, R_BaseEnv, &failed);
+    SEXP fn = tb_c_eval(call, R_BaseEnv, &failed);
     UNPROTECT(3);
     return failed ? NULL : fn;
   }
@@ -171,10 +195,11 @@ SEXP tb_c_new_array(int type, const void *src, double length, int ndim, const in
 
 /* Addresses of the C functions the Python side calls directly. */
 SEXP tb_c_native_addresses(void) {
-  SEXP out = PROTECT(allocVector(REALSXP, 3));
+  SEXP out = PROTECT(allocVector(REALSXP, 4));
   REAL(out)[0] = (double) (uintptr_t) &tb_c_make_handle;
   REAL(out)[1] = (double) (uintptr_t) &tb_c_inspect;
   REAL(out)[2] = (double) (uintptr_t) &tb_c_new_array;
+  REAL(out)[3] = (double) (uintptr_t) &tb_c_eval;
   UNPROTECT(1);
   return out;
 }
