@@ -65,7 +65,8 @@ tb_check_dtype <- function(dtype, fn) {
   if (inherits(dtype, "tensorbridge.engine.dtypes.DType")) return(tb_getattr(dtype, "name"))
   if (!is.character(dtype) || length(dtype) != 1L || is.na(dtype) ||
       !dtype %in% tb_dtypes) {
-    given <- if (is.character(dtype) && length(dtype) == 1L) paste0("\"", dtype, "\"") else
+    given <- if (identical(dtype, NA_character_)) "NA" else
+      if (is.character(dtype) && length(dtype) == 1L) paste0("\"", dtype, "\"") else
       paste(tb_r_type(dtype), "of length", length(dtype))
     stop(tb_condition(paste0(
       fn, "(): `dtype` must be NULL or one of ", paste0("\"", tb_dtypes, "\"", collapse = ", "),
@@ -78,33 +79,36 @@ tb_check_dtype <- function(dtype, fn) {
 # value out of range, NA/NaN/Inf in an integer type, a number that is not
 # 0 or 1 for bool) is an error, as in TensorFlow: never a silent wrap.
 tb_check_cast <- function(x, dtype, fn) {
-  bad <- function(at, why) {
+  bad <- function(at, what, advice) {
     i <- at[[1]]
-    stop(tb_condition(paste0(
-      fn, "(): `x` has ", why(x[[i]]), " at position ", i, ", which ", dtype,
-      " cannot hold", if (length(at) > 1L) paste0(" (and ", length(at) - 1L, " more)") else "")))
+    more <- if (length(at) > 1L) paste0(" (and ", length(at) - 1L, " more)") else ""
+    stop(tb_condition(paste0(fn, "(): `x` has ", what(x[[i]]), " at position ", i, more,
+                             ", which ", dtype, " cannot hold", advice)))
   }
   number <- function(v) format(v, digits = 15)
+  value <- function(v) paste("the value", number(v))
   if (dtype %in% names(tb_int_ranges)) {
+    range <- tb_int_ranges[[dtype]]
     if (is.double(x)) {
       at <- which(!is.finite(x))
-      if (length(at)) bad(at, function(v) number(v))
+      if (length(at)) bad(at, number, "; use a float dtype or remove it")
       at <- which(x != trunc(x))
-      if (length(at)) bad(at, function(v) paste0("the fraction ", number(v),
-                                                  " (round it first, e.g. round(x))"))
+      if (length(at)) bad(at, function(v) paste("the fraction", number(v)),
+                          "; round first, e.g. with round(x)")
     }
-    range <- tb_int_ranges[[dtype]]
     at <- which(x < range[[1]] | x > range[[2]])
     if (length(at)) {
-      bad(at, function(v) paste0("the value ", number(v), " (outside ", number(range[[1]]),
-                                 " to ", number(range[[2]]), ")"))
+      bad(at, value, paste0(" (its range is ", number(range[[1]]), " to ",
+                            number(range[[2]]), ")"))
     }
   } else if (dtype == "bool" && !is.logical(x)) {
     at <- which(is.na(x) | (x != 0 & x != 1))
-    if (length(at)) bad(at, function(v) paste0("the value ", number(v), " (not 0 or 1)"))
+    if (length(at)) bad(at, value, " (only 0 and 1 become FALSE and TRUE)")
   } else if (dtype %in% names(tb_float_max) && is.numeric(x)) {
     at <- which(is.finite(x) & abs(x) > tb_float_max[[dtype]])
-    if (length(at)) bad(at, function(v) paste0("the value ", number(v), " (too large)"))
+    if (length(at)) {
+      bad(at, value, paste0(" (its largest value is ", number(tb_float_max[[dtype]]), ")"))
+    }
   }
   invisible()
 }

@@ -178,3 +178,19 @@ test_that("conversions hold up when R collects garbage at every allocation", {
   expect_true(tb_call("bridge.diagnostics.same", out$e, x$e))
   expect_true(is.function(out$e))  # a callable Python object is an R function
 })
+
+test_that("an R integer is int32 at any length, a double float64, a logical bool", {
+  skip_if_no_python()
+  dtype <- function(x) as_tensor(x)$dtype$name
+  expect_identical(dtype(5L), "int32")
+  expect_identical(dtype(c(5L, 6L)), "int32")
+  expect_identical(dtype(2.5), "float64")
+  expect_identical(dtype(c(2.5, 1)), "float64")
+  expect_identical(dtype(TRUE), "bool")
+  expect_identical(as.array(as_tensor(5L)), 5L)
+  expect_identical(as.array(as_tensor(-7L, dtype = "int64")), -7L)
+  # casts that keep every value are done: whole doubles to integers, 0/1 to bool
+  expect_identical(as.array(as_tensor(c(3, -2, 2147483647), dtype = "int32")),
+                   c(3L, -2L, 2147483647L))
+  expect_identical(as.array(as_tensor(c(0, 1), dtype = "bool")), c(FALSE, TRUE))
+})
