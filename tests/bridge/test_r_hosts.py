@@ -131,3 +131,45 @@ def test_sigint_during_estimator_training_leaves_a_usable_estimator(tmp_path, r_
     for line in ("result: interrupted", "stepped on: TRUE", "trains again: TRUE",
                  "finite loss: TRUE"):
         assert line in out, out
+
+
+def test_sigint_while_an_r_callback_runs_is_an_r_interrupt(tmp_path, r_lib):
+    # The callback's R work takes most of each batch, so the signal lands in
+    # R code called from Python (it used to come back as an R error with an
+    # empty message, which tryCatch(interrupt =) did not see).
+    started = tmp_path / "started"
+    proc = rscript(f"""
+        library(tensorbridge)
+        x <- matrix(runif(2000 * 4), ncol = 4)
+        y <- x %*% c(1, -1, 2, 0.5)
+        model <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 1)
+        model %>% compile(optimizer = "sgd", loss = "mse")
+        batches <- 0L
+        cb <- callback_lambda(on_batch_end = function(batch, logs) {{
+          batches <<- batches + 1L
+          if (batches == 5L) file.create("{started}")
+          s <- 0
+          for (k in 1:20000) s <- s + sqrt(k)  # R work inside the callback
+          invisible(s)
+        }})
+        r <- withCallingHandlers(
+          tryCatch(fit(model, x, y, epochs = 1000, batch_size = 50, verbose = 0,
+                       callbacks = list(cb)),
+                   interrupt = function(i) "interrupted"),
+          error = function(e) cat("error:", conditionMessage(e), "\\n"))
+        cat("result:", if (identical(r, "interrupted")) r else "finished", "\\n")
+        w <- get_weights(model)
+        cat("finite weights:", all(vapply(w, function(a) all(is.finite(a)), TRUE)), "\\n")
+        h <- fit(model, x, y, epochs = 1, batch_size = 500, verbose = 0)
+        cat("fits again:", length(h$metrics$loss) == 1 && is.finite(h$metrics$loss), "\\n")
+    """, tmp_path, r_lib)
+    wait_for(started, proc, "training")
+    time.sleep(0.5)
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert time.monotonic() - sent < 10, "the interrupt took too long"
+    assert proc.returncode == 0, out
+    assert "error:" not in out and "RRuntimeError" not in out, out
+    for line in ("result: interrupted", "finite weights: TRUE", "fits again: TRUE"):
+        assert line in out, out
