@@ -50,6 +50,7 @@ _helpers: dict[str, ri.Sexp] = {}
 _callbacks: dict[str, object] = {}
 _targets: dict[str, object] = {}
 _state = {"r_hosts": False, "attached": False}
+_MISSING = object()
 
 
 def r_helper(name: str):
@@ -78,9 +79,9 @@ def resolve(target: str):
         except ModuleNotFoundError:
             continue
         for attr in parts[i:]:
-            obj = getattr(obj, attr, None)
+            obj = getattr(obj, attr, _MISSING)
         break
-    if obj is None or not callable(obj):
+    if obj is None or obj is _MISSING:
         raise AttributeError(f"tensorbridge has no function '{target}'")
     _targets[target] = obj
     return obj
@@ -171,7 +172,10 @@ def _python_error(err: BaseException, operation=None):
 
 
 def _call(target, /, *args, **kwargs):
-    return resolve(target)(*args, **kwargs)
+    fn = resolve(target)
+    if not callable(fn):
+        raise TypeError(f"tensorbridge's '{target}' is not a function")
+    return fn(*args, **kwargs)
 
 
 def _call_method(obj, name, /, *args, **kwargs):
@@ -179,9 +183,6 @@ def _call_method(obj, name, /, *args, **kwargs):
     if method is None or not callable(method):
         raise AttributeError(f"a {type(obj).__name__} has no method '{name}'")
     return method(*args, **kwargs)
-
-
-_MISSING = object()
 
 
 def _get_attr(obj, name):
