@@ -8,7 +8,7 @@ set.seed(as.integer(args[[2]]))
 suppressPackageStartupMessages(library(tensorbridge))
 invisible(tb_config())
 
-methods::setClass("FuzzPoint", methods::representation(x = "numeric", label = "character"))
+setClass("FuzzPoint", representation(x = "numeric", label = "character"))
 
 pick <- function(xs) xs[[sample.int(length(xs), 1L)]]
 some_length <- function() pick(list(0L, 1L, 1L, 2L, 3L, 7L, 50L))
@@ -52,8 +52,8 @@ leaf <- function() {
     new.env(),
     function(x) x,
     sum,
-    methods::new("FuzzPoint", x = numbers(n), label = "p"),
-    methods::new("externalptr"),
+    new("FuzzPoint", x = numbers(n), label = "p"),
+    new("externalptr"),
     structure(1, class = "tensorbridge_object"),
     structure(list(), class = "tensorbridge_object"),
     as.name("x"),

@@ -86,7 +86,7 @@ cases <- list(
   list(quote(id(1i)), no_python("a complex vector")),
   list(quote(id(quote(x))), no_python("a symbol (a name)")),
   list(quote(id(quote(f(x)))), no_python("a call (an unevaluated expression)")),
-  list(quote(id(methods::new("externalptr"))), no_python("an external pointer")),
+  list(quote(id(new("externalptr"))), no_python("an external pointer")),
   list(quote(id(y ~ x)), no_python('a call (an unevaluated expression) of class "formula"')),
   list(quote(id(expression(1))), no_python("an expression vector")),
   list(quote(id(list(a = 1, b = new.env()))), no_python("an environment")),

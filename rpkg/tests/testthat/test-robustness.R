@@ -8,8 +8,8 @@ test_that("an R callback may return an environment: Python holds it, R gets it b
   e <- new.env()
   expect_identical(tb_call("bridge.diagnostics.call_r", function() e), e)
   # an S4 object and an R6-like environment with a class, too
-  methods::setClass("TbTick", methods::representation(n = "numeric"), where = globalenv())
-  tick <- methods::new("TbTick", n = 3)
+  setClass("TbTick", representation(n = "numeric"), where = globalenv())
+  tick <- new("TbTick", n = 3)
   expect_identical(tb_call("bridge.diagnostics.call_r", function() tick), tick)
   progress <- structure(new.env(), class = c("Progress", "R6"))
   expect_identical(tb_call("bridge.diagnostics.call_r", function() progress), progress)
