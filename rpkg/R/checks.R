@@ -26,7 +26,7 @@ tb_caller_name <- function() {
         !identical(topenv(environment(sys.function(i))), ns)) next
     if (name %in% exports) return(name)
     generic <- sub("[.]tensorbridge.*$|[.]keras.*$", "", name)
-    if (generic != name) return(generic)
+    if (generic != name) return(structure(generic, topic = name))
   }
   NULL
 }
@@ -222,13 +222,21 @@ check_dots_empty <- function(...) {
   if (length(dots) == 0) return(invisible())
   names <- names(dots) %||% rep("", length(dots))
   shown <- ifelse(names == "", vapply(dots, tb_arg_name, ""), paste0("`", names, "`"))
-  fn <- tb_caller_name()
+  tb_unknown_args(shown, names)
+}
+
+# The error for arguments a function does not take: `shown` is how each is
+# printed, `hint` an optional clause before the pointer to the help page
+# (a method's own page, ?predict.tensorbridge_object, not the generic's).
+tb_unknown_args <- function(shown, arg = shown, hint = "", fn = tb_caller_name()) {
+  topic <- attr(fn, "topic") %||% fn %||% "tensorbridge"
+  fn <- as.vector(fn)
   prefix <- if (is.null(fn)) "" else paste0(fn, "(): ")
   stop(tb_condition(
     paste0(prefix, if (length(shown) == 1) "unknown argument " else "unknown arguments ",
-           paste(shown, collapse = ", "), "; see ?", fn %||% "tensorbridge",
+           paste(shown, collapse = ", "), hint, "; see ?", topic,
            " for the arguments it takes."),
-    class = "tensorbridge_argument_error", fn = fn, arg = names))
+    class = "tensorbridge_argument_error", fn = fn, arg = arg))
 }
 
 # --- keras-style checks, built on the helpers above -----------------------------
@@ -361,15 +369,9 @@ check_options <- function(options, checks, fn = NULL) {
   nms <- names(options) %||% rep("", length(options))
   bad <- nms == "" | !nms %in% names(checks)
   if (any(bad)) {
-    fn <- fn %||% tb_caller_name()
     shown <- ifelse(nms[bad] == "", vapply(options[bad], tb_describe, ""),
                     paste0("`", nms[bad], "`"))
-    prefix <- if (is.null(fn)) "" else paste0(fn, "(): ")
-    stop(tb_condition(
-      paste0(prefix, if (length(shown) == 1) "unknown argument " else "unknown arguments ",
-             paste(shown, collapse = ", "), "; see ?", fn %||% "tensorbridge",
-             " for the arguments it takes."),
-      class = "tensorbridge_argument_error", fn = fn, arg = nms[bad]))
+    tb_unknown_args(shown, nms[bad], fn = fn %||% tb_caller_name())
   }
   for (name in nms) {
     value <- checks[[name]](options[[name]], name)

@@ -113,12 +113,7 @@ tb_est_keys <- function(dots, env) {
   labels <- names(dots) %||% rep("", length(dots))
   if (any(labels != "")) {
     bad <- labels[labels != ""]
-    fn <- tb_caller_name()
-    stop(tb_condition(
-      paste0(fn, "(): unknown ", if (length(bad) == 1) "argument " else "arguments ",
-             paste0("`", bad, "`", collapse = ", "), "; give feature names unnamed and see ?",
-             fn, " for the arguments it takes."),
-      class = "tensorbridge_argument_error", fn = fn, arg = bad))
+    tb_unknown_args(paste0("`", bad, "`"), bad, hint = "; give feature names unnamed")
   }
   must <- "feature names: strings, bare names or a character vector"
   one <- function(e) {

@@ -460,7 +460,7 @@ run_cases("compile", needs_python = TRUE, env = model_env, list(
   bad(compile(m, optimizer = "sgd", loss = "mse", loss_weights = -1),
       "compile(): `loss_weights` must be finite numbers >= 0, one per output (or NULL), not -1."),
   bad(compile(m, optimizer = "sgd", loss = "mse", foo = 1),
-      "compile(): unknown argument `foo`; see ?compile for the arguments it takes."),
+      "compile(): unknown argument `foo`; see ?compile.tensorbridge_object for the arguments it takes."),
   bad(compile(m, optimizer = "sgd", loss = optimizer_sgd()),
       "compile(): `loss` must be a loss name (e.g. \"mse\"), a loss_*() object or an R function, not a SGD object."),
   bad(compile(m, optimizer = loss_huber(), loss = "mse"),
@@ -510,7 +510,7 @@ run_cases("fit", needs_python = TRUE, env = model_env, list(
       "fit(): `validation_data` must be list(x_val, y_val) or list(x_val, y_val, sample_weight_val), not a list of length 1."),
   bad(fit(m, x, y, validation_data = list(x, "a")),
       "fit(): `validation_data[[2]]` must be a numeric array or a data frame (or a list of them, one per input or output), not \"a\"."),
-  bad(fit(m, x, y, foo = 1), "fit(): unknown argument `foo`; see ?fit for the arguments it takes."),
+  bad(fit(m, x, y, foo = 1), "fit(): unknown argument `foo`; see ?fit.tensorbridge_object for the arguments it takes."),
   bad(fit(1, x, y), "fit(): `object` must be a model made with keras_model_sequential() or keras_model(), not 1."),
   bad(fit(get_layer(m, index = 1), x, y),
       "fit(): `object` must be a model made with keras_model_sequential() or keras_model(), not a Dense object."),
@@ -522,9 +522,9 @@ run_cases("evaluate and predict", needs_python = TRUE, env = model_env, list(
   bad(evaluate(m, x, y, verbose = 3), "evaluate(): `verbose` must be 0, 1, 2 or \"auto\", not 3."),
   bad(evaluate(m, x),
       "evaluate(): `y` must be a numeric array or a data frame (or a list of them, one per input or output), not NULL."),
-  bad(evaluate(m, x, y, foo = 1), "evaluate(): unknown argument `foo`; see ?evaluate for the arguments it takes."),
-  bad(predict(m, x, simplify = FALSE), "predict(): unknown argument `simplify`; see ?predict for the arguments it takes."),
-  bad(predict(m, x, 32, 0, TRUE), "predict(): unknown argument TRUE; see ?predict for the arguments it takes."),
+  bad(evaluate(m, x, y, foo = 1), "evaluate(): unknown argument `foo`; see ?evaluate.tensorbridge_object for the arguments it takes."),
+  bad(predict(m, x, simplify = FALSE), "predict(): unknown argument `simplify`; see ?predict.tensorbridge_object for the arguments it takes."),
+  bad(predict(m, x, 32, 0, TRUE), "predict(): unknown argument TRUE; see ?predict.tensorbridge_object for the arguments it takes."),
   bad(predict(m, "a"),
       "predict(): `x` must be a numeric array or a data frame (or a list of them, one per input or output), not \"a\"."),
   bad(predict(m, x, batch_size = 1.5), "predict(): `batch_size` must be one positive whole number (or NULL), not 1.5."),
@@ -562,7 +562,7 @@ run_cases("model inspection", needs_python = TRUE, env = model_env, list(
   bad(get_weights(1), "get_weights(): `object` must be a model or a layer, not 1."),
   bad(count_params("a"), "count_params(): `object` must be a model or a layer, not \"a\"."),
   bad(summary(m, line_length = 3), "summary(): `line_length` must be one whole number >= 40 (or NULL), not 3."),
-  bad(summary(m, foo = 1), "summary(): unknown argument `foo`; see ?summary for the arguments it takes."),
+  bad(summary(m, foo = 1), "summary(): unknown argument `foo`; see ?summary.tensorbridge_object for the arguments it takes."),
   bad(from_config(1), "from_config(): `config` must be a list from get_config(), not 1."),
   bad(model_from_json(1), "model_from_json(): `json` must be one string, not 1."),
   bad(model_to_json(1),
@@ -576,11 +576,11 @@ run_cases("model inspection", needs_python = TRUE, env = model_env, list(
       "fit_text_tokenizer(): `x` must be a character vector of texts without NA, not c(\"a\", NA)."),
   bad(texts_to_sequences(tok, list("a")),
       "texts_to_sequences(): `texts` must be a character vector of texts without NA, not a list of length 1."),
-  bad(print(history, digits = 3), "print(): unknown argument `digits`; see ?print for the arguments it takes."),
+  bad(print(history, digits = 3), "print(): unknown argument `digits`; see ?print.keras_training_history for the arguments it takes."),
   bad(plot(history, method = "lattice"), "plot(): `method` must be one of \"auto\", \"ggplot2\", \"base\", not \"lattice\"."),
   bad(plot(history, metrics = "nope"), "plot(): `metrics` must be names of metrics in the history (\"loss\") or NULL, not \"nope\"."),
   bad(plot(history, smooth = "yes"), "plot(): `smooth` must be TRUE or FALSE, not \"yes\"."),
-  bad(as.data.frame(history, foo = 1), "as.data.frame(): unknown argument `foo`; see ?as.data.frame for the arguments it takes.")
+  bad(as.data.frame(history, foo = 1), "as.data.frame(): unknown argument `foo`; see ?as.data.frame.keras_training_history for the arguments it takes.")
 ))
 
 run_cases("persistence", needs_python = TRUE, env = model_env, list(
