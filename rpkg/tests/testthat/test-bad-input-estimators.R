@@ -4,29 +4,6 @@
 # error before anything is trained; the valid boundary cases after the
 # table must succeed with the value R computes.
 
-bad <- function(expr, message, fixed = FALSE) {
-  list(expr = substitute(expr), message = message, fixed = fixed)
-}
-
-expect_bad_inputs <- function(cases, env) {
-  for (case in cases) {
-    label <- paste(deparse(case$expr, width.cutoff = 500L), collapse = " ")
-    err <- tryCatch({
-      eval(case$expr, env)
-      NULL
-    }, error = function(e) e)
-    if (is.null(err)) {
-      fail(paste0(label, " was accepted; expected the error: ", case$message))
-      next
-    }
-    msg <- conditionMessage(err)
-    same <- if (case$fixed) grepl(case$message, msg, fixed = TRUE) else identical(msg, case$message)
-    expect(inherits(err, "tensorbridge_error") && same,
-           sprintf("%s\n  gave:     %s <%s>\n  expected: %s", label, msg,
-                   paste(class(err), collapse = "/"), case$message))
-  }
-}
-
 estimator_cases <- list(
   bad(column_numeric(),
       "column_numeric(): `...` must be one or more feature names: strings, bare names or a character vector."),

@@ -4,26 +4,6 @@
 # tensorbridge_error, raised before anything reaches the engine unless the
 # case says otherwise.
 
-bad <- function(expr, message, fixed = FALSE) {
-  list(expr = substitute(expr), message = message, fixed = fixed)
-}
-
-expect_bad_input <- function(case, env) {
-  label <- paste(deparse(case$expr, width.cutoff = 500L), collapse = " ")
-  err <- tryCatch({
-    eval(case$expr, env)
-    NULL
-  }, error = identity)
-  if (is.null(err)) fail(paste0(label, " gave no error"))
-  expect_s3_class(err, "tensorbridge_error")
-  if (case$fixed) {
-    expect_true(grepl(case$message, conditionMessage(err), fixed = TRUE),
-                label = paste0(label, " (message: ", conditionMessage(err), ")"))
-  } else {
-    expect_identical(conditionMessage(err), case$message, label = label)
-  }
-}
-
 run_cases <- function(family, cases, env = new.env(), needs_python = FALSE) {
   for (case in cases) {
     test_that(paste0(family, ": ", paste(deparse(case$expr, width.cutoff = 500L), collapse = " ")), {

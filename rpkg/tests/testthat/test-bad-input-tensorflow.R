@@ -4,29 +4,6 @@
 # values). Every case must fail with a tensorbridge error; the valid cases
 # after the table must give what base R gives on the same arrays.
 
-bad <- function(expr, message, fixed = FALSE) {
-  list(expr = substitute(expr), message = message, fixed = fixed)
-}
-
-expect_bad_inputs <- function(cases, env) {
-  for (case in cases) {
-    label <- paste(deparse(case$expr, width.cutoff = 500L), collapse = " ")
-    err <- tryCatch({
-      eval(case$expr, env)
-      NULL
-    }, error = function(e) e)
-    if (is.null(err)) {
-      fail(paste0(label, " was accepted; expected the error: ", case$message))
-      next
-    }
-    msg <- conditionMessage(err)
-    same <- if (case$fixed) grepl(case$message, msg, fixed = TRUE) else identical(msg, case$message)
-    expect(inherits(err, "tensorbridge_error") && same,
-           sprintf("%s\n  gave:     %s <%s>\n  expected: %s", label, msg,
-                   paste(class(err), collapse = "/"), case$message))
-  }
-}
-
 a <- matrix(c(1.5, -2, 3, 0.25, 4, -1), 2)
 b <- matrix(c(2, 1, -3, 5, 0.5, 2), 2)
 
