@@ -188,7 +188,32 @@ def backward(targets, seeds, sources, free=True, create_graph=False):
     can differentiate the result again (higher-order gradients).
     """
     if create_graph:
-        return _backward_graph(targets, seeds, sources)
+        want, leaf, _ = _propagate(targets, seeds, sources, _vjp_tensors, _unbroadcast_t)
+        return [want.get(id(s._node)) if s._node is not None else leaf.get(id(s))
+                for s in sources]
+    want, leaf, order = _propagate(targets, seeds, sources, _vjp_arrays, unbroadcast)
+    if free:
+        _free(order)
+    out = []
+    for s in sources:
+        g = want.get(id(s._node)) if s._node is not None else leaf.get(id(s))
+        if g is not None:
+            g = s._dev.backend.writeable(g)
+            g = _make(g, s._dev)
+        out.append(g)
+    return out
+
+
+def _vjp_arrays(node, g):
+    return node.backward(node, g)
+
+
+def _propagate(targets, seeds, sources, vjp, unbroadcast_to):
+    """The reverse sweep: seeds at the targets, then one loop over the graph
+    in reverse topological order. ``vjp(node, g)`` gives the gradients of a
+    node's inputs (backend arrays, or recorded tensors for higher-order
+    gradients) and ``unbroadcast_to`` sums them back to each input's shape.
+    Returns the gradients of the source nodes, of the leaves, and the order."""
     grads = {}  # node -> gradient of its output
     leaf = {}  # id(leaf tensor) -> gradient
     roots = []
@@ -211,13 +236,13 @@ def backward(targets, seeds, sources, free=True, create_graph=False):
         parents = getattr(node, "parents", None)
         if not parents:
             continue
-        in_grads = node.backward(node, g)
+        in_grads = vjp(node, g)
         for p, pg, need in zip(parents, in_grads, node.needs):
             if pg is None or not need:
                 continue
             shape = p._data.shape
             if pg.shape != shape:
-                pg = unbroadcast(pg, shape)
+                pg = unbroadcast_to(pg, shape)
             pn = p._node
             if pn is not None:
                 old = grads.get(pn)
@@ -226,57 +251,7 @@ def backward(targets, seeds, sources, free=True, create_graph=False):
                 k = id(p)
                 old = leaf.get(k)
                 leaf[k] = pg if old is None else old + pg
-    if free:
-        _free(order)
-    out = []
-    for s in sources:
-        g = want.get(id(s._node)) if s._node is not None else leaf.get(id(s))
-        if g is not None:
-            g = s._dev.backend.writeable(g)
-            g = _make(g, s._dev)
-        out.append(g)
-    return out
-
-
-def _backward_graph(targets, seeds, sources):
-    grads = {}
-    leaf = {}
-    roots = []
-    for t, s in zip(targets, seeds):
-        n = t._node
-        if n is not None:
-            grads[n] = grads[n] + s if n in grads else s
-            roots.append(n)
-        elif t._rg:
-            k = id(t)
-            leaf[k] = leaf[k] + s if k in leaf else s
-    want = {id(s._node): None for s in sources if s._node is not None}
-    order = _toposort(roots)
-    for node in reversed(order):
-        g = grads.pop(node, None)
-        if g is None:
-            continue
-        if id(node) in want:
-            want[id(node)] = g
-        parents = getattr(node, "parents", None)
-        if not parents:
-            continue
-        in_grads = _vjp_tensors(node, g)
-        for p, pg, need in zip(parents, in_grads, node.needs):
-            if pg is None or not need:
-                continue
-            shape = p._data.shape
-            if pg.shape != shape:
-                pg = _unbroadcast_t(pg, shape)
-            pn = p._node
-            if pn is not None:
-                old = grads.get(pn)
-                grads[pn] = pg if old is None else old + pg
-            else:
-                k = id(p)
-                old = leaf.get(k)
-                leaf[k] = pg if old is None else old + pg
-    return [want.get(id(s._node)) if s._node is not None else leaf.get(id(s)) for s in sources]
+    return want, leaf, order
 
 
 # -- nested structures --------------------------------------------------------------------
