@@ -22,6 +22,7 @@ its size must be exactly header plus data).  A file that is not such an archive
 ``ValueError("… is not a tensorbridge model file (…)")``.
 """
 
+import collections
 import io
 import json
 import math
@@ -35,7 +36,7 @@ from . import layers as _layers
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
-from .layers.base import InputLayer, flatten
+from .layers.base import InputLayer, WeightBudget, flatten
 
 MODEL_FORMAT = "tensorbridge-keras-model"
 WEIGHTS_FORMAT = "tensorbridge-keras-weights"
@@ -99,7 +100,7 @@ def functional_from_config(config, custom_objects=None):
 
     made = {}
     produced = {}  # (layer name, node key) -> flat outputs
-    pending = {}
+    pending = {}  # layer name -> its calls not yet replayed, in order
     for lc in config["layers"]:
         if lc["class_name"] == "InputLayer":
             cfg = dict(lc["config"])
@@ -109,24 +110,29 @@ def functional_from_config(config, custom_objects=None):
             layer = _layers.deserialize(lc, custom_objects)
             pending[layer.name] = list(lc.get("inbound_nodes", []))
         made[lc["name"]] = layer
+    # replay each layer's calls in order once their inputs exist: a layer waiting for an
+    # output is woken when that output is produced (linear in the number of calls, whatever
+    # the order of the layers in the config)
     done = {name: 0 for name in pending}
-    progress = True
-    while progress and any(pending.values()):
-        progress = False
-        for name, entries in pending.items():
-            while entries:
-                entry = entries[0]
-                try:
-                    args = [produced[(src, k)][ti] for src, k, ti in entry["args"]]
-                except KeyError:
-                    break
-                inp = args if entry.get("as_list") else args[0]
-                out = made[name](inp, **entry.get("kwargs", {}))
-                produced[(name, done[name])] = flatten(out)
-                done[name] += 1
-                entries.pop(0)
-                progress = True
-    if any(pending.values()):
+    waiting = {}  # (layer name, node key) -> layers whose next call needs it
+    ready = collections.deque(pending)
+    while ready:
+        name = ready.popleft()
+        entries = pending[name]
+        while done[name] < len(entries):
+            entry = entries[done[name]]
+            missing = next(((src, k) for src, k, _ in entry["args"]
+                            if (src, k) not in produced), None)
+            if missing is not None:
+                waiting.setdefault(missing, []).append(name)
+                break
+            args = [produced[(src, k)][ti] for src, k, ti in entry["args"]]
+            inp = args if entry.get("as_list") else args[0]
+            out = made[name](inp, **entry.get("kwargs", {}))
+            produced[(name, done[name])] = flatten(out)
+            ready.extend(waiting.pop((name, done[name]), ()))
+            done[name] += 1
+    if any(done[name] < len(entries) for name, entries in pending.items()):
         raise ValueError("model config: could not rebuild the layer graph (a layer's inputs "
                          "never became available); the config is inconsistent")
     inputs = [produced[(n, k)][t] for n, k, t in config["input_layers"]]
@@ -169,10 +175,64 @@ def model_from_dict(d, custom_objects=None):
 def model_from_json(json_string, custom_objects=None):
     """A new (uncompiled, freshly initialized) model from ``model.to_json()``."""
     try:
-        d = json.loads(json_string)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"model_from_json: the text is not valid JSON ({exc})") from None
-    return model_from_dict(d, custom_objects)
+        d = _loads(json_string)
+    except _BadJSON as exc:
+        raise ValueError(f"model_from_json: the text {exc}") from None
+    try:
+        return model_from_dict(d, custom_objects)
+    except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise ValueError(f"model_from_json: the text does not describe a model "
+                         f"({_config_problem(exc)})") from None
+
+
+# Limits on a configuration read from a file or a text: a genuine one is nested a dozen
+# levels deep (a few more per model nested in a model) and has at most a few thousand layers;
+# a hostile one could nest deeper than Python's recursion limit, or name hundreds of thousands
+# of layers in a few kilobytes of compressed JSON.
+MAX_JSON_DEPTH = 100
+MAX_LAYERS = 10_000
+
+
+class _BadJSON(Exception):
+    pass
+
+
+def _loads(text):
+    """``text`` parsed as JSON, or ``_BadJSON`` saying why not (the message starts with a
+    verb: "is not valid JSON …")."""
+    try:
+        obj = json.loads(text)
+    except RecursionError:
+        raise _BadJSON(f"is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise _BadJSON(f"is not valid JSON: {exc}") from None
+    # depth and layer count, iteratively (no recursion on hostile nesting)
+    stack, layers = [(obj, 1)], 0
+    while stack:
+        o, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _BadJSON(f"is nested more than {MAX_JSON_DEPTH} levels deep (a model's "
+                           "configuration needs a few dozen)")
+        if isinstance(o, dict):
+            if isinstance(o.get("layers"), list):
+                layers += len(o["layers"])
+            o = o.values()
+        stack.extend((v, depth + 1) for v in o if isinstance(v, (dict, list)))
+    if layers > MAX_LAYERS:
+        raise _BadJSON(f"describes {layers} layers, more than the {MAX_LAYERS} a tensorbridge "
+                       "model may have")
+    return obj
+
+
+def _config_problem(exc):
+    """What an exception raised while building a model from a config says about the config."""
+    if isinstance(exc, KeyError):
+        return f"an entry lacks the field {exc.args[0]!r}" if exc.args else "an entry is missing"
+    if isinstance(exc, RecursionError):
+        return "it is nested too deeply"
+    if isinstance(exc, (TypeError, AttributeError, IndexError)):
+        return f"an entry has the wrong type or length: {exc}"
+    return str(exc)
 
 
 # -- compile config ------------------------------------------------------------------------------
@@ -295,6 +355,14 @@ JSON_LIMIT = 16 << 20
 _NPY_SLACK = 1 << 16  # an .npy header (numpy caps it at 10 000 bytes) and its zip entry
 _MAX_ITEMSIZE = 8  # weights and optimizer slots are float/int of at most 8 bytes
 _METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_DEFLATE_RATIO = 1032  # deflate's largest expansion: 258 bytes from 2 bits
+
+
+def _expanded(info, room):
+    """The most bytes the zip member ``info`` can unpack to, its stored bytes being at most
+    ``room``: its declared size, capped by what its compression can produce."""
+    ratio = 1 if info.compress_type == zipfile.ZIP_STORED else _DEFLATE_RATIO
+    return min(info.file_size, min(info.compress_size, room) * ratio)
 
 
 def _nbytes(shape):
@@ -320,6 +388,10 @@ class _Archive:
             raise ValueError(f"{label} is not a tensorbridge model file (not a readable zip "
                              f"archive: {exc}; the file may be truncated or of another "
                              "format)") from None
+        if isinstance(source, (bytes, bytearray)):
+            self.size = len(source)
+        else:
+            self.size = os.fstat(self.zip.fp.fileno()).st_size
         names = set(self.zip.namelist())
         if "tensorbridge.json" not in names:
             raise ValueError(f"{label} is not a tensorbridge model file (a zip archive without "
@@ -361,13 +433,35 @@ class _Archive:
                              f"damaged: {exc}; the file may be truncated)") from None
 
     def json(self, name):
+        data = self.read(name)
         try:
-            return json.loads(self.read(name))
-        except (ValueError, RecursionError) as exc:
-            if "tensorbridge" in str(exc):
-                raise
-            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} is not "
-                             f"valid JSON: {exc})") from None
+            return _loads(data)
+        except _BadJSON as exc:
+            raise ValueError(f"{self.label} is not a tensorbridge model file ({name} "
+                             f"{exc})") from None
+
+    def capacity(self, name):
+        """At most how many bytes the .npz member ``name`` holds, judged without inflating
+        anything: its declared size, no more than its stored bytes can expand to (deflate
+        expands at most 1032-fold) and than the archive has; for an .npz stored as is (what
+        ``save`` writes), the same for each of its arrays."""
+        try:
+            info = self.zip.getinfo(name)
+        except KeyError:
+            raise ValueError(f"{self.label} is not a tensorbridge model file (it lacks "
+                             f"{name}; the file is incomplete)") from None
+        self._check_entry(info, info.file_size, "")
+        if info.header_offset + info.compress_size > self.size:
+            raise self._refuse(f"{name} declares {info.compress_size} bytes stored, but the "
+                               f"archive has only {self.size} bytes")
+        total = _expanded(info, self.size)
+        if info.compress_type != zipfile.ZIP_STORED:
+            return total
+        try:
+            with self.zip.open(info) as f, zipfile.ZipFile(f) as inner:
+                return min(total, sum(_expanded(i, total) for i in inner.infolist()))
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            return total  # damaged: reading the arrays will say so
 
     def arrays(self, name, shapes=None, allowed=None, max_count=0, names=None):
         """The arrays of the .npz member ``name``, checked before each is inflated.
@@ -437,18 +531,58 @@ def _weight_shapes(model):
     return [tuple(v.shape) for v in model.weights]
 
 
+class _WeightsBeyondFile(ValueError):
+    pass
+
+
+def _build_from_file(arc, custom_objects):
+    """The model that the archive's config.json describes, built with fresh weights that may
+    take no more values than weights.npz can hold (each value at least one byte): a config
+    declaring huge layers in a small file is refused before their weights are allocated."""
+    config = arc.json("config.json")
+    capacity = arc.capacity("weights.npz")
+
+    def refuse(total, layer, weight, shape):
+        return _WeightsBeyondFile(
+            f"{arc.label}: the model file declares weights of at least {total} bytes but holds "
+            f"only {capacity} bytes of weights (the first weight past that is {layer}/{weight} "
+            f"of shape {tuple(shape)}); the file is damaged or not a tensorbridge model, and "
+            "those weights were not allocated")
+
+    try:
+        with WeightBudget(capacity, refuse):
+            return model_from_dict(config, custom_objects)
+    except _WeightsBeyondFile as exc:
+        raise ValueError(str(exc)) from None
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise ValueError(f"{arc.label}: its config.json does not describe a model that "
+                         f"tensorbridge can build ({_config_problem(exc)})") from None
+
+
 def _load_archive(arc, custom_objects=None, compile=True):
     if arc.format != MODEL_FORMAT:
         raise ValueError(f"{arc.label} is a weights file, not a model file; build the model and "
                          "call model.load_weights() instead")
-    model = model_from_dict(arc.json("config.json"), custom_objects)
+    model = _build_from_file(arc, custom_objects)
     weights = model.weights
     _assign(model, arc.arrays("weights.npz", _weight_shapes(model),
                               names=[v._name for v in weights]), arc.label)
     if compile and "compile.json" in arc.names:
-        compile_from_config(model, arc.json("compile.json"), custom_objects)
+        config = arc.json("compile.json")
+        try:
+            compile_from_config(model, config, custom_objects)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError,
+                RecursionError) as exc:
+            raise ValueError(f"{arc.label}: its compile.json does not describe how the model "
+                             f"was compiled ({_config_problem(exc)}); load it with "
+                             "compile=False to get the model without its training "
+                             "state") from None
         if "optimizer.npz" in arc.names:
-            order = arc.json("optimizer.json")["var_order"]
+            order = arc.json("optimizer.json")
+            order = order.get("var_order") if isinstance(order, dict) else None
+            if not (isinstance(order, list) and len(set(map(repr, order))) == len(order) and
+                    all(type(i) is int and 0 <= i < len(weights) for i in order)):
+                raise arc._refuse("optimizer.json does not list distinct weights of the model")
             # each slot has a weight's shape; at most 4 slots per weight, plus step counters
             state = arc.arrays("optimizer.npz", allowed={()} | set(_weight_shapes(model)),
                                max_count=4 * len(weights) + 2)

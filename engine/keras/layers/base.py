@@ -9,8 +9,10 @@ arithmetic: it builds itself, infers the output shape
 nothing of fitting, saving or R.
 """
 
+import contextvars
 import inspect
 import itertools
+import math
 import re
 import weakref
 
@@ -121,6 +123,37 @@ class KerasVariable(Variable):
         return (KerasVariable, (self.numpy(), self._trainable, self._name))
 
 
+# -- a bound on the weights a model may create (loading a file) ------------------------------
+_BUDGET = contextvars.ContextVar("tensorbridge_weight_budget", default=None)
+
+
+class WeightBudget:
+    """``with WeightBudget(limit, refuse):`` -- while active, layers may create weights
+    of at most ``limit`` values in all.  The weight that would pass it raises
+    ``refuse(total, layer_name, weight_name, shape)`` (an exception) before anything
+    is allocated.  ``load_model`` uses it so that a model file's config cannot build
+    more weights than the file holds."""
+
+    def __init__(self, limit, refuse):
+        self.limit = int(limit)
+        self.refuse = refuse
+        self.used = 0
+        self._token = None
+
+    def charge(self, layer_name, weight_name, shape):
+        self.used += math.prod(max(d, 0) for d in shape)
+        if self.used > self.limit:
+            raise self.refuse(self.used, layer_name, weight_name, shape)
+
+    def __enter__(self):
+        self._token = _BUDGET.set(self)
+        return self
+
+    def __exit__(self, *exc):
+        _BUDGET.reset(self._token)
+        return False
+
+
 # -- symbolic tensors ------------------------------------------------------------------
 class KerasTensor:
     """A placeholder with a shape (batch dimension ``None``) and dtype, for graph building."""
@@ -216,6 +249,9 @@ class Layer:
                    trainable=True, regularizer=None, constraint=None):
         init = _initializers.get(initializer or "zeros")
         shape = tuple(int(s) for s in shape)
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.charge(self.name, name, shape)
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
         var = KerasVariable(value, trainable=trainable and self._trainable,
                             name=f"{self.name}/{name}",
