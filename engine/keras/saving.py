@@ -14,12 +14,21 @@ mid-save leaves the old file intact; temp files left by killed savers are
 removed by the next save to that directory.
 
 Loading never inflates more than the archive declares, and checks what it
-declares first: metadata members against ``JSON_LIMIT``, ``weights.npz`` and
-``optimizer.npz`` against the shapes of the model that ``config.json`` builds
-(each array's .npy header must give the model's shape and a numeric dtype, and
-its size must be exactly header plus data).  A file that is not such an archive
+declares first: metadata members against ``JSON_LIMIT`` (and, before parsing,
+against ``MAX_JSON_VALUES``; once parsed, against ``MAX_JSON_DEPTH`` and
+``MAX_LAYERS``), ``weights.npz`` and ``optimizer.npz`` against the shapes of the
+model that ``config.json`` builds (each array's .npy header must give the
+model's shape and a numeric dtype, and its size must be exactly header plus
+data).  While ``config.json`` builds the model, its weights may take no more
+values than ``weights.npz`` can hold -- its declared size, capped by what its
+stored bytes can expand to -- so a small file declaring huge layers is refused
+before their weights are allocated.  A file that is not such an archive
 (truncated, foreign, or declaring more than the model needs) raises
-``ValueError("… is not a tensorbridge model file (…)")``.
+``ValueError("… is not a tensorbridge model file (…)")``; a config that does not
+describe a model raises ``ValueError("…: its config.json does not describe a
+model …")``.  Loading runs no code from the file: classes are looked up by name
+in the engine's registries (and in ``custom_objects``, which only the caller
+gives).
 """
 
 import collections
@@ -186,10 +195,12 @@ def model_from_json(json_string, custom_objects=None):
 
 
 # Limits on a configuration read from a file or a text: a genuine one is nested a dozen
-# levels deep (a few more per model nested in a model) and has at most a few thousand layers;
-# a hostile one could nest deeper than Python's recursion limit, or name hundreds of thousands
-# of layers in a few kilobytes of compressed JSON.
+# levels deep (a few more per model nested in a model), has at most a few thousand layers and
+# about 50 JSON values per layer.  A hostile one could nest deeper than Python's recursion
+# limit, or pack millions of values (each a Python object of up to ~64 bytes once parsed) or
+# hundreds of thousands of layers into a few kilobytes of compressed JSON.
 MAX_JSON_DEPTH = 100
+MAX_JSON_VALUES = 2_000_000
 MAX_LAYERS = 10_000
 
 
@@ -200,10 +211,18 @@ class _BadJSON(Exception):
 def _loads(text):
     """``text`` parsed as JSON, or ``_BadJSON`` saying why not (the message starts with a
     verb: "is not valid JSON …")."""
+    # every value and key but the first follows one of these characters (inside strings they
+    # only make the count an overestimate): counted before parsing, as parsing is what costs
+    marks = (",", ":", "[", "{") if isinstance(text, str) else (b",", b":", b"[", b"{")
+    values = sum(text.count(m) for m in marks)
+    if values > MAX_JSON_VALUES:
+        raise _BadJSON(f"holds about {values} values, more than the {MAX_JSON_VALUES} a model's "
+                       "configuration may have (a layer needs about 50)")
     try:
         obj = json.loads(text)
     except RecursionError:
-        raise _BadJSON(f"is nested more than {MAX_JSON_DEPTH} levels deep") from None
+        raise _BadJSON(f"is nested more than {MAX_JSON_DEPTH} levels deep (a model's "
+                       "configuration needs a few dozen)") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise _BadJSON(f"is not valid JSON: {exc}") from None
     # depth and layer count, iteratively (no recursion on hostile nesting)
@@ -217,6 +236,8 @@ def _loads(text):
             if isinstance(o.get("layers"), list):
                 layers += len(o["layers"])
             o = o.values()
+        elif not isinstance(o, list):
+            continue
         stack.extend((v, depth + 1) for v in o if isinstance(v, (dict, list)))
     if layers > MAX_LAYERS:
         raise _BadJSON(f"describes {layers} layers, more than the {MAX_LAYERS} a tensorbridge "
@@ -231,7 +252,7 @@ def _config_problem(exc):
     if isinstance(exc, RecursionError):
         return "it is nested too deeply"
     if isinstance(exc, (TypeError, AttributeError, IndexError)):
-        return f"an entry has the wrong type or length: {exc}"
+        return f"an entry is not what was expected: {exc}"
     return str(exc)
 
 
@@ -442,9 +463,10 @@ class _Archive:
 
     def capacity(self, name):
         """At most how many bytes the .npz member ``name`` holds, judged without inflating
-        anything: its declared size, no more than its stored bytes can expand to (deflate
-        expands at most 1032-fold) and than the archive has; for an .npz stored as is (what
-        ``save`` writes), the same for each of its arrays."""
+        anything: its declared size, but no more than its stored bytes (at most the
+        archive's) can expand to -- deflate expands at most 1032-fold.  When the .npz is
+        stored as is (as ``save`` writes it), its own directory is read too and each array
+        counted the same way, so arrays compressed inside it count at their full size."""
         try:
             info = self.zip.getinfo(name)
         except KeyError:
@@ -459,9 +481,12 @@ class _Archive:
             return total
         try:
             with self.zip.open(info) as f, zipfile.ZipFile(f) as inner:
-                return min(total, sum(_expanded(i, total) for i in inner.infolist()))
+                arrays = inner.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             return total  # damaged: reading the arrays will say so
+        if sum(i.compress_size for i in arrays) > total:
+            return total  # a directory that lies: reading the arrays will say so
+        return sum(_expanded(i, total) for i in arrays)
 
     def arrays(self, name, shapes=None, allowed=None, max_count=0, names=None):
         """The arrays of the .npz member ``name``, checked before each is inflated.
@@ -535,6 +560,11 @@ class _WeightsBeyondFile(ValueError):
     pass
 
 
+def _num(n):
+    """A whole number as text, in scientific notation when it has more than 15 digits."""
+    return str(n) if abs(n) < 10 ** 15 else f"{n:.3g}"
+
+
 def _build_from_file(arc, custom_objects):
     """The model that the archive's config.json describes, built with fresh weights that may
     take no more values than weights.npz can hold (each value at least one byte): a config
@@ -544,10 +574,10 @@ def _build_from_file(arc, custom_objects):
 
     def refuse(total, layer, weight, shape):
         return _WeightsBeyondFile(
-            f"{arc.label}: the model file declares weights of at least {total} bytes but holds "
-            f"only {capacity} bytes of weights (the first weight past that is {layer}/{weight} "
-            f"of shape {tuple(shape)}); the file is damaged or not a tensorbridge model, and "
-            "those weights were not allocated")
+            f"{arc.label}: the model file declares weights of at least {_num(total)} bytes but "
+            f"holds only {capacity} bytes of weights (the first weight past that is "
+            f"{layer}/{weight} of shape {' x '.join(map(_num, shape))}); the file is damaged or "
+            "not a tensorbridge model, and those weights were not allocated")
 
     try:
         with WeightBudget(capacity, refuse):
