@@ -211,10 +211,12 @@ class _BadJSON(Exception):
 def _loads(text):
     """``text`` parsed as JSON, or ``_BadJSON`` saying why not (the message starts with a
     verb: "is not valid JSON …")."""
-    # every value and key but the first follows one of these characters (inside strings they
-    # only make the count an overestimate): counted before parsing, as parsing is what costs
-    marks = (",", ":", "[", "{") if isinstance(text, str) else (b",", b":", b"[", b"{")
-    values = sum(text.count(m) for m in marks)
+    # values and keys, counted before parsing (parsing is what costs): each but the first
+    # follows a comma, a colon or the opening of a non-empty container (in strings, these
+    # characters only make the count an overestimate)
+    mark = (lambda m: m) if isinstance(text, str) else str.encode
+    values = 1 + sum(text.count(mark(m)) for m in (",", ":", "[", "{")) - sum(
+        text.count(mark(m)) for m in ("[]", "{}"))
     if values > MAX_JSON_VALUES:
         raise _BadJSON(f"holds about {values} values, more than the {MAX_JSON_VALUES} a model's "
                        "configuration may have (a layer needs about 50)")
