@@ -29,6 +29,8 @@ import socket
 import threading
 import time
 
+import numpy as np
+
 TAG = "tbtmp"
 STALE_AFTER = 24 * 3600
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -222,3 +224,17 @@ def _after_fork_in_child():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def read_npy_header(f):
+    """``(shape, dtype)`` from the header of a .npy stream, leaving ``f`` at
+    the first data byte; nothing is unpickled (object dtypes are reported,
+    not read)."""
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError(f"unsupported .npy version {version}")
+    return shape, dtype

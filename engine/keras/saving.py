@@ -40,7 +40,7 @@ import zipfile
 
 import numpy as np
 
-from .._files import atomic_write
+from .._files import atomic_write, read_npy_header
 from . import layers as _layers
 from . import losses as _losses
 from . import metrics as _metrics
@@ -520,13 +520,7 @@ class _Archive:
             self._check_entry(info, limit, "the model's arrays need")
             try:
                 with inner.open(info) as f:
-                    version = np.lib.format.read_magic(f)
-                    if version == (1, 0):
-                        shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-                    elif version == (2, 0):
-                        shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-                    else:
-                        raise ValueError(f"unsupported .npy version {version}")
+                    shape, dtype = read_npy_header(f)
                     header = f.tell()
                 if dtype.hasobject or dtype.kind not in "biuf" or dtype.itemsize > _MAX_ITEMSIZE:
                     raise ValueError(f"array of dtype {dtype} (expected numbers)")

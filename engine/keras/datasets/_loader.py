@@ -33,7 +33,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..._files import atomic_write
+from ..._files import atomic_write, read_npy_header
 
 KERAS_BASE_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 BASE_URL = None  # None: the environment variable, else each file's published origin
@@ -215,13 +215,7 @@ def load_npz(data, what):
             for name in z.namelist():
                 key = name[:-4] if name.endswith(".npy") else name
                 with z.open(name) as f:
-                    version = np.lib.format.read_magic(f)
-                    if version == (1, 0):
-                        shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-                    elif version == (2, 0):
-                        shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-                    else:
-                        raise ValueError(f"unsupported .npy version {version}")
+                    shape, dtype = read_npy_header(f)
                     if dtype.hasobject:
                         arr = safe_unpickle(f)
                         if not isinstance(arr, np.ndarray) or arr.shape != tuple(shape):
