@@ -19,6 +19,14 @@ dataset <- function(name, args = list()) {
 #' are installed, so it needs no network. A file that is neither cached nor
 #' downloadable gives an error saying where to put it.
 #'
+#' A cached file that does not match its published checksum is refused
+#' without being read: delete it and call the function again to download a
+#' fresh copy (the word-index files of `dataset_imdb()` and
+#' `dataset_reuters()` are checked against the MD5 sums keras publishes).
+#' Pickled data (CIFAR) is read without running any code. When `~/.keras`
+#' cannot be written, set the environment variable `KERAS_HOME` to a folder
+#' of your own; nothing is ever cached in a shared folder such as `/tmp`.
+#'
 #' Images are integer arrays (samples x height x width [x channels]) with
 #' values 0-255; `dataset_imdb()` and `dataset_reuters()` give each text as
 #' an integer vector of word indices.

@@ -36,8 +36,13 @@ check_path_for_reading <- function(filepath, what) {
 #' `unserialize_model()` turns it back into a model.
 #'
 #' Files are written atomically: a crash or an interrupt during the save
-#' leaves any previous file intact. A truncated or foreign file gives an
-#' error saying so.
+#' leaves any previous file intact, and the temporary file a killed save
+#' leaves behind is removed by the next save to that folder. Saved files get
+#' the permissions your umask gives new files. Loading never runs code from
+#' the file: a truncated or foreign file, one whose configuration is not a
+#' model tensorbridge can build, or one that declares more (or larger)
+#' weights than it holds gives an error saying so, before anything large is
+#' allocated.
 #'
 #' @param object A model.
 #' @param filepath File to write or read (one string; a file to write goes in
