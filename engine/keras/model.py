@@ -9,6 +9,7 @@ so an interrupt (``KeyboardInterrupt``) raised during a batch leaves the model
 with the weights of the last finished batch.
 """
 
+import collections
 import json
 import math
 
@@ -237,11 +238,13 @@ class Model(Layer):
                     f"{[t._keras_history[0].name for t in self.inputs]}")
         self._nodes = [n for n in order if not isinstance(n.layer, InputLayer)]
         layers = [t._keras_history[0] for t in self.inputs]
+        seen = {id(layer) for layer in layers}
         for n in self._nodes:
-            if all(n.layer is not seen_layer for seen_layer in layers):
+            if id(n.layer) not in seen:
+                seen.add(id(n.layer))
                 layers.append(n.layer)
-        names = [layer.name for layer in layers]
-        dup = sorted({x for x in names if names.count(x) > 1})
+        counts = collections.Counter(layer.name for layer in layers)
+        dup = sorted(name for name, k in counts.items() if k > 1)
         if dup:
             raise ValueError(f"Model: layer names must be unique, but {dup} appear more than "
                              "once; give the layers distinct name= values")

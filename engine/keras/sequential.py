@@ -44,7 +44,16 @@ class Sequential(Model):
         if len(self._seq) == 1 and self._build_shape is None and \
                 layer._batch_input_shape is not None:
             self._build_shape = layer._batch_input_shape
-        if self._build_shape is not None:
+        if self._build_shape is None:
+            return
+        if len(self._shapes) == len(self._seq) - 1:
+            # the layers before are built: build only the new one (adding n
+            # layers one by one stays linear in n)
+            shape = self._shapes[-1] if self._shapes else shape_tuple(self._build_shape)
+            layer._maybe_build(shape)
+            self._shapes.append(layer.compute_output_shape(shape))
+            self.built = True
+        else:
             self.build(self._build_shape)
 
     def pop(self):

@@ -399,3 +399,24 @@ def test_optimizer_order_must_name_distinct_weights(tmp_path):
                 "distinct weights of the model)")):
             keras.models.load_model(bad)
     assert keras.models.load_model(bad, compile=False).count_params() == m.count_params()
+
+
+def test_building_a_long_model_computes_each_layer_shape_once(monkeypatch):
+    # a file may declare thousands of layers: adding them one by one (as
+    # loading does) must not rebuild every earlier layer on each add
+    calls = []
+    original = keras.layers.Dense.compute_output_shape
+
+    def counted(self, input_shape):
+        calls.append(self.name)
+        return original(self, input_shape)
+
+    monkeypatch.setattr(keras.layers.Dense, "compute_output_shape", counted)
+    n = 200
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(3,))] +
+                             [keras.layers.Dense(3) for _ in range(n - 1)])
+    assert model.output_shape == (None, 3)
+    assert len(calls) == n and len(set(calls)) == n
+    calls.clear()
+    rebuilt = keras.Sequential.from_config(model.get_config())
+    assert len(calls) == n and rebuilt.output_shape == (None, 3)
