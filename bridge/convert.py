@@ -11,6 +11,12 @@ Numeric data crosses R -> Python without a copy whenever the dtype and layout
 allow it: an R double array becomes a float64 numpy array that *views* R's
 memory (Fortran order, so ``x[i, j, k]`` in R is ``a[i-1, j-1, k-1]``).
 Python -> R always copies, because R vectors must live in R's heap.
+
+Python's GIL: cffi releases it around every C call into R. Allocating there
+is safe, since R runs finalizers (reticulate's call Python without taking
+the GIL) only where it evaluates R code, never inside an allocation. R code
+itself runs only through ``call_helper`` (``tb_c_eval`` holds the GIL), never
+through rpy2's evaluating calls (calling an R function, ``x.names``).
 """
 
 from __future__ import annotations
@@ -527,12 +533,16 @@ def _factor_to_py(x):
 def _data_frame_to_py(x):
     import pandas as pd
 
+    # (names from the attribute, not rpy2's ``x.names``: that evaluates R's
+    # names(), and R code run through rpy2 runs without Python's GIL)
+    names = _rlib.Rf_getAttrib(x.__sexp__._cdata, _native["names"])
+    names = _strings_to_list(names) if names != _rlib.R_NilValue else []
     columns = {}
-    for name, column in zip(x.names, x):
+    for name, column in zip(names, x):
         value = r_to_py(column)
         if np.isscalar(value) or value is None:
             value = [value]
-        columns[str(name)] = value
+        columns["NA" if name is None else name] = value
     row_names = x.do_slot("row.names")
     index = None
     if row_names.typeof == ri.RTYPES.STRSXP:

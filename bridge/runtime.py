@@ -21,6 +21,7 @@ an error value that the R side turns into a proper R condition.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib
 import logging
 import sys
@@ -277,8 +278,30 @@ def _start_rpy2_inside_r() -> None:
     atexit.unregister(ri.endr)
 
 
+def _collect_garbage_with_gil() -> None:
+    """A full R garbage collection, run with Python's GIL held.
+
+    R runs finalizers only where it evaluates R code (an allocation that
+    collects garbage leaves them pending), and every R evaluation inside a
+    bridge call goes through ``tb_c_eval``, which holds the GIL. rpy2 holds
+    no GIL while R evaluates, and attaching evaluates a few R functions
+    through rpy2 (``l10n_info()``, ``asNamespace()``, ``interactive()``): a
+    pending finalizer of reticulate's Python objects, which calls Python
+    without taking the GIL, would crash there. So attaching first collects
+    and finalizes all garbage while the GIL is held: ctypes' "Python API"
+    function type, unlike cffi, keeps the GIL during the call. After it, only
+    R code of base R runs until the bridge is attached, and that frees no
+    reticulate object."""
+    try:
+        address = ffi.addressof(_rlib, "R_gc")
+    except (AttributeError, TypeError, ffi.error):  # cffi's ABI mode
+        address = _rlib.R_gc
+    ctypes.PYFUNCTYPE(None)(int(ffi.cast("uintptr_t", address)))()
+
+
 def attach(r_hosts: bool) -> None:
     """Install the entry points into the R package's ``.tb_state``."""
+    _collect_garbage_with_gil()
     if r_hosts:
         _start_rpy2_inside_r()
     namespace = ri.baseenv["asNamespace"](ri.StrSexpVector([R_PACKAGE]))
