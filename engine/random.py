@@ -25,7 +25,7 @@ from .device import current_device, get_device
 from .errors import InvalidArgumentError, InvalidDTypeError
 from .tensor import Tensor
 
-__all__ = ["set_seed", "get_seed", "normal", "uniform", "truncated_normal"]
+__all__ = ["set_seed", "get_seed", "Streams", "normal", "uniform", "truncated_normal"]
 
 _SEED = [None]
 _GENS = {}
@@ -41,6 +41,40 @@ def set_seed(seed):
 
 def get_seed():
     return _SEED[0]
+
+
+class Streams:
+    """Random streams of one's own: inside ``with streams:`` every draw comes
+    from generators derived from ``seed`` and kept in this object, so a
+    seeded computation (an estimator's initial weights and dropout) is
+    reproducible without changing the global seed or stream that the rest
+    of the program draws from; the global state is back after the block.
+    With ``seed=None`` the block draws from the global streams as any other
+    code does."""
+
+    def __init__(self, seed):
+        self.seed = None if seed is None else int(seed)
+        self._gens = {}
+        self._saved = []
+
+    def __enter__(self):
+        if self.seed is None:
+            return self
+        self._saved.append((_SEED[0], dict(_GENS)))
+        _SEED[0] = self.seed
+        _GENS.clear()
+        _GENS.update(self._gens)
+        return self
+
+    def __exit__(self, *exc):
+        if self.seed is None:
+            return False
+        self._gens = dict(_GENS)
+        seed, gens = self._saved.pop()
+        _SEED[0] = seed
+        _GENS.clear()
+        _GENS.update(gens)
+        return False
 
 
 def _after_fork():

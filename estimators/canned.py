@@ -165,6 +165,9 @@ class Estimator(BaseEstimator):
         self.model_dir = None if model_dir is None else os.fspath(model_dir)
         self.global_step = 0
         self.seed = seed
+        # the estimator's own random streams (initial weights, dropout): a
+        # seed makes its training reproducible without touching the global seed
+        self._streams = engine.random.Streams(seed)
         self._linear_optimizer = linear_optimizer
         self._dnn_optimizer = dnn_optimizer
         self.model = None
@@ -252,8 +255,16 @@ class Estimator(BaseEstimator):
         log = StepLog(verbose, log_every_n_steps)
         if max_steps is not None and self.global_step >= int(max_steps):
             return self
-        if self.seed is not None and self.model is None:
-            engine.random.set_seed(int(self.seed))
+        with self._streams:
+            done = self._train_steps(input_fn, steps, max_steps, log)
+        if done == 0:
+            raise ValueError("the input function gave no batches")
+        log.flush(self.global_step)
+        self.loss_history.extend(log.history)
+        self._checkpoint()
+        return self
+
+    def _train_steps(self, input_fn, steps, max_steps, log):
         done = 0
         for features, labels in _batches(input_fn, "train"):
             if labels is None:
@@ -268,12 +279,7 @@ class Estimator(BaseEstimator):
             if (steps is not None and done >= int(steps)) or (
                     max_steps is not None and self.global_step >= int(max_steps)):
                 break
-        if done == 0:
-            raise ValueError("the input function gave no batches")
-        log.flush(self.global_step)
-        self.loss_history.extend(log.history)
-        self._checkpoint()
-        return self
+        return done
 
     def evaluate(self, input_fn, steps=None):
         """tf.estimator's metrics over the batches of ``input_fn``."""

@@ -72,3 +72,38 @@ def test_seeded_children_continue_the_parents_stream(how):
     # documented choice: with a global seed a child draws what the parent would have drawn
     first, second, parent = _run(how, "42")
     assert first == second == parent
+
+
+def test_streams_of_ones_own_leave_the_global_seed_and_stream_alone():
+    import numpy as np
+    from tensorbridge.engine import random as rnd
+
+    rnd.set_seed(None)
+    try:
+        rnd.set_seed(7)
+        expected = [rnd.normal((3,)).numpy() for _ in range(2)]
+        rnd.set_seed(7)
+        first = rnd.normal((3,)).numpy()
+        own = rnd.Streams(123)
+        with own:
+            a = rnd.normal((3,)).numpy()
+        assert rnd.get_seed() == 7
+        second = rnd.normal((3,)).numpy()
+        # the global stream went on as if the block had not drawn
+        np.testing.assert_array_equal(first, expected[0])
+        np.testing.assert_array_equal(second, expected[1])
+        # the block's stream is seed 123's, and it continues across blocks
+        rnd.set_seed(123)
+        reference = [rnd.normal((3,)).numpy() for _ in range(2)]
+        with own:
+            b = rnd.normal((3,)).numpy()
+        np.testing.assert_array_equal(a, reference[0])
+        np.testing.assert_array_equal(b, reference[1])
+        # seed None: the block draws from the global stream
+        rnd.set_seed(5)
+        with rnd.Streams(None):
+            c = rnd.normal((3,)).numpy()
+        rnd.set_seed(5)
+        np.testing.assert_array_equal(c, rnd.normal((3,)).numpy())
+    finally:
+        rnd.set_seed(None)
