@@ -57,7 +57,8 @@ def test_full_batch_kmeans_is_lloyds_algorithm():
 def test_mini_batch_kmeans_plus_plus_finds_the_blobs(tmp_path):
     x, centers = blobs()
     cols = [est.numeric_column("a"), est.numeric_column("b")]
-    fn = est.numpy_input_fn({"a": x[:, 0], "b": x[:, 1]}, batch_size=50, num_epochs=None)
+    fn = est.numpy_input_fn({"a": x[:, 0], "b": x[:, 1]}, batch_size=50, num_epochs=None,
+                              seed=0)
     model = est.KMeans(3, initial_clusters="kmeans_plus_plus", feature_columns=cols,
                        random_seed=4, model_dir=tmp_path)
     model.train(fn, steps=60)
