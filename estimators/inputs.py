@@ -27,7 +27,8 @@ def _columns(x) -> dict:
                 out[str(name)] = column.to_numpy()
         return out
     if isinstance(x, dict):
-        return {str(k): np.asarray(v) for k, v in x.items()}
+        # a scalar is one row (R hands a length-one vector over as a scalar)
+        return {str(k): np.atleast_1d(np.asarray(v)) for k, v in x.items()}
     raise TypeError("the features must be a dict of arrays or a data frame, got "
                     f"{type(x).__name__}")
 
@@ -47,7 +48,7 @@ def numpy_input_fn(x, y=None, batch_size=128, num_epochs=1, shuffle=True, seed=N
     n = next(iter(rows.values()))
     if any(r != n for r in rows.values()):
         raise ValueError(f"the features have different numbers of rows: {rows}")
-    labels = None if y is None else np.asarray(y)
+    labels = None if y is None else np.atleast_1d(np.asarray(y))
     if labels is not None and len(labels) != n:
         raise ValueError(f"the features have {n} rows but the response has {len(labels)}")
     batch_size = int(batch_size)

@@ -139,3 +139,11 @@ def test_endless_training_input_is_read_once_for_evaluation_in_order():
     assert pred.shape == (N, 1)
     np.testing.assert_array_equal(
         pred, model.predict(est.numpy_input_fn(FEATURES, shuffle=False))["predictions"])
+
+
+def test_one_row_input_is_one_row_not_a_scalar():
+    # R hands a one-row data frame's columns over as Python scalars
+    fn = est.numpy_input_fn({"a": 2.0, "b": 3.0}, 1.0, batch_size=4, shuffle=False)
+    (features, labels), = list(fn("eval"))
+    np.testing.assert_array_equal(features["a"], [2.0])
+    np.testing.assert_array_equal(labels, [1.0])

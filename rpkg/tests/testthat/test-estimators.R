@@ -211,3 +211,15 @@ test_that("a feature column without its feature in the input says which one is m
                "numeric_column\\('hp'\\) needs the feature 'hp', but the input has only \\['disp'\\]",
                class = "tensorbridge_error")
 })
+
+test_that("predict() on a one-row data frame gives that row's prediction", {
+  skip_if_no_python()
+  cols <- feature_columns(column_numeric("disp", "wt"))
+  model <- linear_regressor(cols)
+  model %>% train(input_fn(mtcars, c(disp, wt), "mpg", num_epochs = 2))
+  all_rows <- predict(model, input_fn(mtcars, c(disp, wt)))
+  one <- predict(model, input_fn(mtcars[3, ], c(disp, wt)))
+  expect_equal(unlist(one), unlist(all_rows[3, , drop = FALSE]), ignore_attr = TRUE)
+  listed <- predict(model, input_fn(mtcars[3, ], c(disp, wt)), simplify = FALSE)
+  expect_length(listed, 1L)
+})
