@@ -990,6 +990,58 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     return _Cumsum.apply(x, axis=a, exclusive=bool(exclusive), reverse=bool(reverse))
 
 
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """Running products along ``axis``: a composition of slices and multiplies, so the
+    gradient is exact also where ``x`` has zeros."""
+    x = _t(x, "cumprod")
+    a = _axis(axis, x._data.ndim, "cumprod", x.shape)
+    parts = unstack(x, axis=a)
+    if not parts:
+        return x
+    if reverse:
+        parts = parts[::-1]
+    out, run = [], None
+    for p in parts:
+        if exclusive:
+            out.append(ones_like(p) if run is None else run)
+            run = p if run is None else run * p
+        else:
+            run = p if run is None else run * p
+            out.append(run)
+    if reverse:
+        out = out[::-1]
+    return stack(out, axis=a)
+
+
+def reverse(tensor, axis, name=None):
+    """``tensor`` with the order of its elements reversed along each axis in ``axis``."""
+    x = _t(tensor, "reverse")
+    axes = _axes(axis, x._data.ndim, "reverse", x.shape) or ()
+    key = tuple(slice(None, None, -1) if i in axes else slice(None)
+                for i in builtins.range(x._data.ndim))
+    return getitem(x, key) if axes else x
+
+
+def repeat(input, repeats, axis=None, name=None):  # noqa: A002
+    """Each element ``repeats`` times along ``axis`` (flattened first when None), as
+    ``np.repeat`` with one count: expand, tile, reshape."""
+    x = _t(input, "repeat")
+    n = int(repeats)
+    if n < 0:
+        raise InvalidArgumentError(f"repeat: repeats is {n}; expected a count >= 0")
+    if axis is None:
+        x, a = reshape(x, (-1,)), 0
+    else:
+        a = _axis(axis, x._data.ndim, "repeat", x.shape)
+    shape = list(x.shape)
+    y = expand_dims(x, a + 1)
+    mult = [1] * (len(shape) + 1)
+    mult[a + 1] = n
+    y = tile(y, mult)
+    shape[a] = shape[a] * n
+    return reshape(y, shape)
+
 # ==================================================================================
 # linear algebra
 # ==================================================================================
