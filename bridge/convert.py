@@ -572,6 +572,19 @@ class RCallable:
             raise RError(result[0])
         return r_to_py_lenient(result[0])
 
+    @property
+    def __name__(self):
+        """The R function's name: its ``py_function_name`` attribute (as keras R
+        sets it, e.g. for the name a loss or metric shows in the logs), else
+        ``"r_function"``. Read from R's attribute list without evaluating R."""
+        try:
+            name = self._fn.do_slot("py_function_name")
+        except LookupError:
+            return "r_function"
+        if name.typeof != ri.RTYPES.STRSXP or len(name) != 1:
+            return "r_function"
+        return str(name[0])
+
     def __repr__(self):
         return "<R function>"
 
@@ -790,6 +803,12 @@ _register_pandas_rules()
 @py_rule(RObject)
 def _r_object_to_r(obj):
     return obj.sexp
+
+
+@py_rule(RCallable)
+def _r_callable_to_r(fn):
+    """An R function that went to Python comes back as the same R function."""
+    return fn._fn
 
 
 def _object_to_r(obj):

@@ -541,7 +541,7 @@ class LambdaCallback(Callback):
             setattr(self, k, _noop)
         for k, fn in hooks.items():
             if fn is not None:
-                setattr(self, k, fn)
+                setattr(self, k, _with_logs(fn, int(k in self._two_arg)))
 
     _two_arg = ("on_epoch_begin", "on_epoch_end", "on_train_batch_begin", "on_train_batch_end",
                 "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
@@ -550,3 +550,16 @@ class LambdaCallback(Callback):
 
 def _noop(*args, **kwargs):
     pass
+
+
+def _with_logs(fn, numbered):
+    """``fn`` called as keras calls a LambdaCallback's hook: ``(epoch or batch, logs)``
+    when ``numbered``, else ``(logs)``; ``logs`` is always a dict (empty where the loop
+    has nothing to report yet, e.g. at a batch's beginning)."""
+
+    def hook(*args, logs=None):
+        if len(args) > numbered:
+            args, logs = args[:numbered], args[numbered]
+        return fn(*args, {} if logs is None else logs)
+
+    return hook

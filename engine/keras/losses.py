@@ -259,10 +259,26 @@ class LossFunctionWrapper(Loss):
         self._wrapped = fn
 
     def call(self, y_true, y_pred):
-        return self._wrapped(y_true, y_pred, **self._fn_kwargs)
+        value = self._wrapped(y_true, y_pred, **self._fn_kwargs)
+        if not isinstance(value, Tensor):
+            # an array computed outside the tensor operations has no gradient: training
+            # would silently leave the weights where they are
+            raise TypeError(f"loss {self.name!r} returned {_kind(value)}, not a tensor; a loss "
+                            "function must compute its value from y_true and y_pred with tensor "
+                            "operations (a value converted to an array has no gradient)")
+        return value
 
     def get_config(self):
         return {"fn": self._wrapped.__name__, **super().get_config()}
+
+
+def _kind(value):
+    """What a user's function returned, in words."""
+    if value is None:
+        return "nothing (None)"
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype}"
+    return f"a {type(value).__name__}"
 
     @classmethod
     def from_config(cls, config):

@@ -461,10 +461,38 @@ def get(identifier, custom_objects=None):
                           {**_FUNCTIONS, "acc": None, **_SNAKE_CLASSES})
         return MeanMetricWrapper(fn, name=identifier)
     if callable(identifier):
-        fn = identifier
-        return MeanMetricWrapper(lambda t, p: _np(fn(t, p)), name=fn.__name__)
+        return MeanMetricWrapper(_user_metric_fn(identifier),
+                                 name=getattr(identifier, "__name__", None) or "custom_metric")
     raise ValueError(f"could not interpret metric {identifier!r}; expected a metric name such "
                      "as 'accuracy', a keras.metrics.Metric or a function(y_true, y_pred)")
+
+
+def _user_metric_fn(fn):
+    """A user's ``fn(y_true, y_pred)`` as a metric function: called with tensors (as keras
+    calls it, so tensor operations work on them), outside any gradient tape; it returns
+    a tensor or numbers (one per sample, or one for the batch)."""
+    name = getattr(fn, "__name__", None) or "custom_metric"
+
+    def metric_fn(y_true, y_pred):
+        with no_grad():
+            value = fn(_as_tensor(y_true), _as_tensor(y_pred))
+        if isinstance(value, Tensor):
+            return _np(value)
+        if isinstance(value, (bool, int, float, np.number)) or (
+                isinstance(value, np.ndarray) and value.dtype.kind in "biuf"):
+            return np.asarray(value)
+        raise TypeError(f"metric {name!r} returned {_losses._kind(value)}; a metric function "
+                        "must return a tensor or numbers (one per sample, or one for the batch)")
+
+    metric_fn.__name__ = name
+    return metric_fn
+
+
+def _as_tensor(x):
+    if isinstance(x, Tensor):
+        return x
+    a = np.asarray(x)
+    return convert_to_tensor(a if a.dtype.kind == "f" else a.astype(np.float32))
 
 
 def serialize(metric):

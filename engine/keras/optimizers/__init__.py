@@ -54,8 +54,7 @@ class Optimizer:
         kwargs.pop("jit_compile", None)
         if "lr" in kwargs:
             learning_rate = kwargs.pop("lr")
-        if "decay" in kwargs and not kwargs["decay"]:
-            kwargs.pop("decay")
+        decay = kwargs.pop("decay", None)
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown argument(s) "
                             f"{', '.join(sorted(kwargs))}")
@@ -64,6 +63,8 @@ class Optimizer:
         me = type(self).__name__
         self.name = name or me
         self.learning_rate = learning_rate
+        # keras 2's (legacy) time decay: each step uses lr / (1 + decay * iterations)
+        self.decay = _v.non_negative(me, "decay", decay, none_ok=True) or 0.0
         self.weight_decay = _v.non_negative(me, "weight_decay", weight_decay, none_ok=True)
         self.clipnorm = _v.positive(me, "clipnorm", clipnorm, none_ok=True)
         self.clipvalue = _v.positive(me, "clipvalue", clipvalue, none_ok=True)
@@ -105,7 +106,9 @@ class Optimizer:
     def _current_lr(self):
         lr = self._learning_rate
         if callable(lr):
-            return float(lr(self.iterations))
+            lr = float(lr(self.iterations))
+        if self.decay:
+            lr = lr / (1.0 + self.decay * self.iterations)
         return lr
 
     # -- state ------------------------------------------------------------------------------------
@@ -215,9 +218,12 @@ class Optimizer:
         lr = self._learning_rate
         if isinstance(lr, LearningRateSchedule):
             lr = schedules.serialize(lr)
-        return {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
-                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-                "global_clipnorm": self.global_clipnorm}
+        config = {"name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+                  "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                  "global_clipnorm": self.global_clipnorm}
+        if self.decay:
+            config["decay"] = self.decay
+        return config
 
     @classmethod
     def from_config(cls, config):
