@@ -5,8 +5,12 @@ Each check warms up, measures the process's resident set size (RSS, from
 times, and measures again. Growth is reported as a fraction of the first
 figure; the bounds are the ones the project holds itself to (1 000
 build/fit/predict cycles +3 %, 100 000 ``tf$add`` +1.5 %, 1 000 save/load
-+2 %). `make test` runs a fifth of each count; `make test-full`
-(``TENSORBRIDGE_TEST_FULL=1``) the full counts.
++2 %). The warm-up must reach the steady state: R frees handles only when
+its collector runs, so the first tens of thousands of ``tf$add`` calls grow
+the process to a plateau (about +2.5 % from a cold start) that is not a
+leak; the count after the warm-up must not add to it. `make test` runs a
+fifth of each count; `make test-full` (``TENSORBRIDGE_TEST_FULL=1``) the
+full counts.
 """
 
 import os
@@ -85,7 +89,7 @@ def test_tensor_ops_do_not_grow_memory(tmp_path):
         a <- as_tensor(matrix(1, 4, 4))
         b <- as_tensor(matrix(2, 4, 4))
         work <- function(i) invisible(tf$add(a, b))
-        measure(work, {n}, 2000)
+        measure(work, {n}, {n // 2})
     """, tmp_path)
     assert g < 0.015
 
