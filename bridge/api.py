@@ -50,9 +50,13 @@ def set_attr(obj, name: str, value) -> None:
 def assign_attr(obj, name, value) -> None:
     """R's ``x$name <- value``: sets an attribute the object has; a new
     name is an error (a typo must not pass silently), as is a read-only
-    attribute."""
+    attribute -- except on objects of layer classes written in R, which
+    take new attributes (``self$units <- units`` in ``initialize``)."""
     what = type(obj).__name__
-    if not isinstance(name, str) or name.startswith("_") or not hasattr(obj, name):
+    # objects of classes written in R (bridge.rclasses) take new attributes,
+    # as R6 and keras' own layers do
+    new_ok = getattr(type(obj), "accepts_new_attributes", False) is True
+    if not isinstance(name, str) or name.startswith("_") or not (new_ok or hasattr(obj, name)):
         raise AttributeError(
             f"a {what} has no attribute '{name}' to set (check the spelling: completion "
             "after `x$` lists its attributes)")

@@ -561,11 +561,47 @@ def _num(n):
     return str(n) if abs(n) < 10 ** 15 else f"{n:.3g}"
 
 
+class UnknownClassesError(ValueError):
+    """A model file names layer classes that are neither built in nor among the
+    ``custom_objects`` given (classes the user defined, e.g. in R)."""
+
+    def __init__(self, label, class_names):
+        self.label = label
+        self.class_names = class_names
+        names = ", ".join(repr(n) for n in class_names)
+        super().__init__(f"{label} uses the custom layer class(es) {names}, which tensorbridge "
+                         "does not define; pass them in custom_objects when loading")
+
+
+def _unknown_layer_classes(config, custom_objects):
+    """Class names of the layers in a model config (nested models included) that neither
+    the engine nor ``custom_objects`` defines, in order of appearance."""
+    known = set(_layers._CLASSES) | set(custom_objects or {}) | {"InputLayer", "Sequential",
+                                                                  "Functional", "Model"}
+    missing, stack = [], [config]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, dict):
+            layers = o.get("layers")
+            if isinstance(layers, list):
+                for lc in layers:
+                    name = lc.get("class_name") if isinstance(lc, dict) else None
+                    if isinstance(name, str) and name not in known and name not in missing:
+                        missing.append(name)
+            stack.extend(v for v in o.values() if isinstance(v, (dict, list)))
+        elif isinstance(o, list):
+            stack.extend(v for v in o if isinstance(v, (dict, list)))
+    return missing
+
+
 def _build_from_file(arc, custom_objects):
     """The model that the archive's config.json describes, built with fresh weights that may
     take no more values than weights.npz can hold (each value at least one byte): a config
     declaring huge layers in a small file is refused before their weights are allocated."""
     config = arc.json("config.json")
+    missing = _unknown_layer_classes(config, custom_objects)
+    if missing:
+        raise UnknownClassesError(arc.label, missing)
     capacity = arc.capacity("weights.npz")
 
     def refuse(total, layer, weight, shape):

@@ -345,7 +345,8 @@ class Layer:
             return Tensor._make(np.zeros(tuple(1 if d is None else d for d in s), FLOATX),
                                 convert_to_tensor(0.0)._dev)
 
-        x = pack_like(input_shape, [zeros(s) for s in _flat_shapes(input_shape)])
+        # (a shape such as (None, 3) is one input, not a structure of two)
+        x = _map_shapes(zeros, input_shape)
         with no_grad():
             out = self.call(x, training=False) if self._uses_training else self.call(x)
         self._losses = []

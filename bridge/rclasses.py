@@ -1,0 +1,476 @@
+"""Keras layers whose code is written in R: ``layer_lambda()`` and layer classes.
+
+Design
+------
+*A layer class written in R is a Python class made at run time.*
+``make_layer_class(classname, methods, ...)`` builds a subclass of the engine's
+``Layer`` (or of another class made here: R classes inherit) named
+``classname``.  ``methods`` maps method names to R functions; each becomes a
+Python method of the new class: ``initialize`` becomes ``__init__``; ``build``,
+``call``, ``get_config``, ``compute_output_shape``, ``compute_mask`` replace
+the engine's; any other name is a new method, reachable from R as
+``self$name(...)``.  So the engine sees an ordinary layer: Sequential and
+functional models, shared use, ``summary()``, weights, training and saving
+need nothing special.
+
+*Calling R.*  A method calls its R function (an ``RCallable``) as
+``fn(self, klass, *args, **kwargs)``: the R side (rpkg/R/layers-custom.R)
+made each of them a small wrapper that evaluates the user's function in a
+fresh environment whose parent is the function's own (R closures keep
+working) and that binds ``self`` -- the handle of this very Python object, so
+``self$add_weight()``, ``self$units`` and ``self$kernel <- w`` reach it -- and
+``super``, which reaches the parent class's methods through
+:func:`call_super` (both keras 2's ``super()$`__init__`(...)`` and keras 3's
+``super$initialize(...)``).  ``klass`` is the class that defined the method,
+so ``super`` in a class inheriting from another R class reaches the right
+parent.  An R error inside a method comes back as that R condition, its
+message prefixed with the method and the layer; a method that returns the
+wrong kind of value is a ``TypeError`` naming the method and what it must
+return.
+
+*Attributes.*  Objects of these classes accept new public attributes (R's
+``self$x <- value``; ``bridge.api.assign_attr`` asks :func:`accepts_new_attributes`).
+As in keras, assigning a layer (or a list of layers) tracks it as a
+sub-layer, whose weights become this layer's, and assigning a variable tracks
+it as a weight.
+
+*Lambda layers.*  :class:`RLambda` (keras' ``Lambda``) calls an R function
+of tensors.  Its config stores the function as R's ``serialize()`` bytes,
+which only come back to life when the loader is told the file is trusted
+(``safe_mode=False``): a model file never runs code on load.
+
+*Saving.*  A custom class is saved under its class name with its
+``get_config()``; :func:`load_model` takes the classes back in
+``custom_objects`` (a constructor made by ``new_layer_class()`` arrives here
+as its class) and refuses a file whose classes it was not given with an
+error that says which and what to pass.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import inspect
+import math
+
+import numpy as np
+from tensorbridge.engine.keras import layers as _layers
+from tensorbridge.engine.keras import saving as _saving
+from tensorbridge.engine.keras.layers.base import (
+    Layer,
+    _to_tensor,
+    flatten,
+    pack_like,
+)
+from tensorbridge.engine.tensor import Tensor, Variable
+
+from .convert import RCallable, RError
+
+# ---------------------------------------------------------------------------
+# R errors raised inside a layer's R code: the same condition, naming the layer
+# ---------------------------------------------------------------------------
+
+
+def _prefixed(err: RError, where: str) -> RError:
+    """``err`` with ``where`` before its message (once: nested layers name the
+    innermost one)."""
+    import rpy2.rinterface as ri
+
+    condition = err.condition
+    try:
+        message = str(condition[0][0])
+        if message.startswith("in ") and " of layer " in message.split(":", 1)[0]:
+            return err
+        condition[0] = ri.StrSexpVector([f"{where}: {message}"])
+    except Exception:  # noqa: BLE001 - the original error is still right
+        return err
+    return RError(condition)
+
+
+def _layer_text(layer) -> str:
+    name = getattr(layer, "name", None)
+    kind = type(layer).__name__
+    return f"layer '{name}' ({kind})" if name else f"a {kind} layer"
+
+
+def _call_r(layer, method: str, fn, args, kwargs):
+    """``fn(*args, **kwargs)``; an R error names ``method`` (``"call()"``) and the layer."""
+    try:
+        return fn(*args, **kwargs)
+    except RError as err:
+        raise _prefixed(err, f"in {method} of {_layer_text(layer)}") from None
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a logical value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a named list"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, np.ndarray):
+        return "an R array"
+    if isinstance(value, RCallable):
+        return "a function"
+    return f"a {type(value).__name__} object"
+
+
+# ---------------------------------------------------------------------------
+# values R methods return
+# ---------------------------------------------------------------------------
+
+
+def _as_output(layer, method, value):
+    """What an R ``call()`` returned as tensors: a tensor, an R array or
+    number (made a tensor), or a list of these."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (list, tuple, dict)) and value:
+        flat = flatten(value)
+        if all(isinstance(v, (Tensor, np.ndarray, float, int)) and not isinstance(v, bool)
+               for v in flat):
+            return pack_like(value, [_to_tensor(v) for v in flat])
+    elif isinstance(value, (np.ndarray, float, int)) and not isinstance(value, bool):
+        if not isinstance(value, np.ndarray) or value.dtype.kind in "fiu":
+            return _to_tensor(value)
+    raise TypeError(f"{method}() of {_layer_text(layer)} must return a tensor (or a list of "
+                    f"tensors), not {_describe(value)}")
+
+
+def _as_dim(layer, method, d):
+    if d is None:
+        return None
+    if isinstance(d, (float, np.floating)) and math.isnan(d):
+        return None
+    if isinstance(d, (int, float, np.integer, np.floating)) and not isinstance(d, bool) \
+            and float(d) == int(d) and d >= 0:
+        return int(d)
+    raise TypeError(f"{method}() of {_layer_text(layer)} must return a shape: whole numbers, "
+                    f"NULL or NA for a size that can vary; it gave {d!r} as a size")
+
+
+def _as_shape(layer, method, value):
+    """An R shape (``list(NULL, 3)``, ``c(NA, 3)``) or a list of shapes as
+    Python shape tuples."""
+    if isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype.kind in "fiu":
+        return tuple(_as_dim(layer, method, d) for d in value.tolist())
+    if isinstance(value, (list, tuple)) and value and all(
+            isinstance(v, (list, tuple, np.ndarray)) for v in value):
+        return [_as_shape(layer, method, v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return tuple(_as_dim(layer, method, d) for d in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (_as_dim(layer, method, value),)
+    raise TypeError(f"{method}() of {_layer_text(layer)} must return a shape (e.g. "
+                    f"list(NULL, 3)), not {_describe(value)}")
+
+
+def _weight_shape(shape):
+    """``add_weight(shape = )`` as R gives it: a number, a vector, a list."""
+    if shape is None:
+        return ()
+    if isinstance(shape, np.ndarray):
+        shape = shape.tolist()
+    if not isinstance(shape, (list, tuple)):
+        shape = [shape]
+    out = []
+    for d in shape:
+        if isinstance(d, bool) or not isinstance(d, (int, float, np.integer, np.floating)) \
+                or float(d) != int(d) or d < 0:
+            raise TypeError(f"add_weight(): `shape` must be whole numbers (e.g. c(3, 4)), not "
+                            f"{shape!r}; the sizes come from the input shape (build()'s "
+                            "`input_shape`) or the layer's arguments")
+        out.append(int(d))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# layer classes written in R
+# ---------------------------------------------------------------------------
+
+_PYTHON_NAMES = {"initialize": "__init__", "__init__": "__init__"}
+
+
+class RLayer(Layer):
+    """Base of the layer classes made by :func:`make_layer_class`."""
+
+    _uses_training = False
+    _uses_mask = False
+    _r_classname = "RLayer"
+    accepts_new_attributes = True
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        if not name.startswith("_"):
+            self._track(value)
+
+    def _track(self, value):
+        d = self.__dict__
+        if isinstance(value, Layer) and value is not self:
+            tracked = d.setdefault("_r_layers", [])
+            if not any(t is value for t in tracked):
+                tracked.append(value)
+        elif isinstance(value, Variable) and "_weights" in d:
+            if not any(w is value for w in d["_weights"]):
+                d["_weights"].append(value)
+        elif isinstance(value, (list, tuple)) and not isinstance(value, str):
+            for v in value:
+                if isinstance(v, (Layer, Variable)):
+                    self._track(v)
+
+    def _sublayers(self):
+        return list(self.__dict__.get("_r_layers", ())) + super()._sublayers()
+
+    def add_weight(self, name=None, shape=(), initializer="glorot_uniform", dtype=None,
+                   trainable=True, regularizer=None, constraint=None, **kwargs):
+        if "_weights" not in self.__dict__:
+            raise RuntimeError(
+                f"add_weight() of a {type(self).__name__} layer ran before the layer was "
+                "initialized: call super$initialize(...) (keras 2: super()$`__init__`(...)) "
+                "first in initialize()")
+        kwargs.pop("use_resource", None)
+        kwargs.pop("synchronization", None)
+        kwargs.pop("aggregation", None)
+        if kwargs:
+            raise TypeError(f"add_weight(): unknown argument(s) {', '.join(sorted(kwargs))}")
+        if name is None:
+            name = f"weight_{len(self._weights)}"
+        return super().add_weight(name=name, shape=_weight_shape(shape),
+                                  initializer=initializer, dtype=dtype,
+                                  trainable=bool(trainable), regularizer=regularizer,
+                                  constraint=constraint)
+
+
+def accepts_new_attributes(obj) -> bool:
+    """May R's ``obj$name <- value`` create a new attribute? (R-defined layers.)"""
+    return bool(getattr(type(obj), "accepts_new_attributes", False))
+
+
+def _r_method(python_name, r_name, fn, owner):
+    """The Python method of class ``owner[0]`` that calls the R function ``fn``."""
+
+    if python_name == "__init__":
+        def method(self, *args, **kwargs):
+            _call_r(self, f"{r_name}()", fn, (self, owner[0]) + args, kwargs)
+            if "_weights" not in self.__dict__:
+                raise RuntimeError(
+                    f"initialize() of {type(self).__name__} must call the base class's "
+                    "initializer: add super$initialize(...) (keras 2: "
+                    "super()$`__init__`(...)) to it, passing on `...`")
+    elif python_name == "build":
+        def method(self, input_shape):
+            _call_r(self, f"{r_name}()", fn, (self, owner[0], input_shape), {})
+            self.built = True
+    elif python_name == "call":
+        def method(self, inputs, *args, **kwargs):
+            out = _call_r(self, f"{r_name}()", fn, (self, owner[0], inputs) + args, kwargs)
+            return _as_output(self, r_name, out)
+    elif python_name == "get_config":
+        def method(self):
+            out = _call_r(self, f"{r_name}()", fn, (self, owner[0]), {})
+            if out == []:
+                out = {}
+            if not isinstance(out, dict):
+                raise TypeError(f"get_config() of {_layer_text(self)} must return a named "
+                                f"list (of the layer's arguments), not {_describe(out)}")
+            return out
+    elif python_name == "compute_output_shape":
+        def method(self, input_shape):
+            out = _call_r(self, f"{r_name}()", fn, (self, owner[0], input_shape), {})
+            return _as_shape(self, r_name, out)
+    else:
+        def method(self, *args, **kwargs):
+            return _call_r(self, f"{r_name}()", fn, (self, owner[0]) + args, kwargs)
+    method.__name__ = python_name
+    return method
+
+
+def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None,
+                     parent=None):
+    """A new layer class named ``classname`` whose methods are the R functions
+    in ``methods`` (name -> R function, see the module's docstring).
+
+    ``uses_training``/``uses_mask``: whether ``call`` takes those arguments
+    (``None``: as the parent class).  ``parent``: a class made here before,
+    or an engine layer class to extend (default ``Layer``).
+    """
+    if not isinstance(classname, str) or not classname.isidentifier():
+        raise ValueError(f"the class name must be a name such as \"MyLayer\" (letters, digits "
+                         f"and underscores, not starting with a digit), not {classname!r}")
+    if parent is None:
+        parent = RLayer
+    elif not (inspect.isclass(parent) and issubclass(parent, Layer)):
+        raise TypeError("`inherit` must be a layer class (made with new_layer_class() or "
+                        f"Layer()), not {_describe(parent)}")
+    bases = (parent,) if issubclass(parent, RLayer) else (RLayer, parent)
+    if isinstance(methods, list) and not methods:
+        methods = {}  # an empty R list
+    owner = [None]
+    namespace = {"_r_classname": classname, "__module__": "tensorbridge.r"}
+    for r_name, fn in (methods or {}).items():
+        if fn is None:
+            continue
+        if not isinstance(fn, RCallable):
+            raise TypeError(f"the method {r_name} must be an R function, not {_describe(fn)}")
+        python_name = _PYTHON_NAMES.get(r_name, r_name)
+        namespace[python_name] = _r_method(python_name, r_name, fn, owner)
+    namespace["_uses_training"] = bool(parent._uses_training if uses_training is None
+                                       else uses_training)
+    namespace["_uses_mask"] = bool(parent._uses_mask if uses_mask is None else uses_mask)
+    cls = type(classname, bases, namespace)
+    owner[0] = cls
+    return cls
+
+
+def instantiate(cls, /, *args, **kwargs):
+    """A layer of the class ``cls`` (R calls a class through this: calling a
+    class's handle would reach its instances' ``__call__``)."""
+    if not (inspect.isclass(cls) and issubclass(cls, Layer)):
+        raise TypeError(f"not a layer class: {_describe(cls)}")
+    return cls(*args, **kwargs)
+
+
+def call_super(obj, klass, name, /, *args, **kwargs):
+    """``super(klass, obj).name(*args, **kwargs)``: R's ``super$name(...)``."""
+    if name in ("initialize", "__init__"):
+        name = "__init__"
+    method = getattr(super(klass, obj), name, None)
+    if method is None or not callable(method):
+        raise AttributeError(f"the parent class of {klass.__name__} has no method '{name}'")
+    out = method(*args, **kwargs)
+    return None if name == "__init__" else out
+
+
+# ---------------------------------------------------------------------------
+# Lambda: a layer that calls an R function of tensors
+# ---------------------------------------------------------------------------
+
+_SAFE_MODE = contextvars.ContextVar("tensorbridge_r_safe_mode", default=True)
+_UNSERIALIZE = contextvars.ContextVar("tensorbridge_r_unserialize", default=None)
+
+
+class RLambda(Layer):
+    """keras' ``Lambda`` layer with an R function: ``function(x)`` (or
+    ``function(x, mask)``, ``function(x, training)``) plus ``arguments``."""
+
+    _uses_training = False
+    _uses_mask = False
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None,
+                 serializer=None, uses_training=False, uses_mask=False, **kwargs):
+        if not isinstance(function, RCallable):
+            raise TypeError(f"`f` must be an R function, not {_describe(function)}")
+        super().__init__(**kwargs)
+        self.function = function
+        self._output_shape = output_shape
+        self._mask = mask
+        self.arguments = dict(arguments or {})
+        self._serializer = serializer
+        self._serialized = None
+        self._uses_training = bool(uses_training)
+        self._uses_mask = bool(uses_mask)
+
+    def call(self, inputs, **kwargs):
+        out = _call_r(self, "the R function", self.function, (inputs,),
+                      {**self.arguments, **kwargs})
+        return _as_output(self, "the function", out)
+
+    def compute_output_shape(self, input_shape):
+        spec = self._output_shape
+        if spec is None:
+            return super().compute_output_shape(input_shape)
+        if isinstance(spec, RCallable):
+            out = _call_r(self, "the output_shape function", spec, (input_shape,), {})
+            return _as_shape(self, "output_shape", out)
+        shape = _as_shape(self, "output_shape", spec)
+        first = input_shape[0] if isinstance(input_shape, tuple) and input_shape else None
+        return (first,) + shape if isinstance(shape, tuple) else shape
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(self._mask, RCallable):
+            out = _call_r(self, "the mask function", self._mask, (inputs, mask), {})
+            return None if out is None else _as_output(self, "mask", out)
+        return self._mask if self._mask is not None else None
+
+    def get_config(self):
+        cfg = super().get_config()
+        if self._serialized is None:
+            if self._serializer is None:
+                raise ValueError(f"{_layer_text(self)}: its R function cannot be saved")
+            data = _call_r(self, "serialize()", self._serializer, (), {})
+            self._serialized = base64.b64encode(bytes(data)).decode("ascii")
+        cfg["function"] = {"language": "R", "serialized": self._serialized}
+        spec = self._output_shape
+        if spec is not None and not isinstance(spec, RCallable):
+            cfg["output_shape"] = list(_as_shape(self, "output_shape", spec))
+        if self.arguments:
+            cfg["arguments"] = {k: v for k, v in self.arguments.items()
+                                if _saving._jsonable(v)}
+        return cfg
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        fn = config.pop("function", None)
+        name = config.get("name", "lambda")
+        if not isinstance(fn, dict) or fn.get("language") != "R":
+            raise ValueError(f"layer '{name}': its config holds no R function")
+        if _SAFE_MODE.get():
+            raise ValueError(
+                f"the model file holds an R function (in the lambda layer '{name}'), and loading "
+                "it would run code from the file; if you trust the file, load it with "
+                "safe_mode = FALSE")
+        unserialize = _UNSERIALIZE.get()
+        if unserialize is None:
+            raise ValueError(f"layer '{name}': the R function can only be restored from R")
+        function = unserialize(base64.b64decode(fn["serialized"]))
+        if not isinstance(function, RCallable):
+            raise ValueError(f"layer '{name}': the stored R function is damaged")
+        layer = cls(function, **config)
+        layer._serialized = fn["serialized"]
+        return layer
+
+
+RLambda.__name__ = "Lambda"
+RLambda.__qualname__ = "Lambda"
+_layers.register(RLambda)
+
+
+# ---------------------------------------------------------------------------
+# loading models that hold R code
+# ---------------------------------------------------------------------------
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
+               r_unserialize=None):
+    """``engine.keras.models.load_model`` with R's custom objects: a layer
+    class made in R (its constructor arrives as the class), and R functions
+    in lambda layers restored only when ``safe_mode`` is false."""
+    objects = {}
+    for key, value in (custom_objects or {}).items():
+        objects[key] = value
+        if inspect.isclass(value) and issubclass(value, Layer):
+            # registered under the class's own name too (keras 3 files name classes so)
+            objects.setdefault(getattr(value, "_r_classname", value.__name__), value)
+    token_safe = _SAFE_MODE.set(bool(safe_mode))
+    token_unser = _UNSERIALIZE.set(r_unserialize)
+    try:
+        return _saving.load_model(filepath, custom_objects=objects or None, compile=compile)
+    except _saving.UnknownClassesError as err:
+        names = err.class_names
+        example = ", ".join(f"{n} = {n}" for n in names)
+        which = "es" if len(names) > 1 else ""
+        raise ValueError(
+            f"{err.label} uses the custom layer class{which} "
+            f"{', '.join(repr(n) for n in names)}, which tensorbridge does not define; "
+            f"pass {'them' if which else 'it'} when loading: "
+            f"load_model(..., custom_objects = list({example}))") from None
+    finally:
+        _UNSERIALIZE.reset(token_unser)
+        _SAFE_MODE.reset(token_safe)
