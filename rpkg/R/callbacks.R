@@ -36,9 +36,15 @@ check_file_path <- function(x, arg = tb_arg_name(substitute(x))) {
 #'   R function `function(epoch, lr)` (epochs count from 0, as in keras);
 #' * `callback_csv_logger()` writes the logs of each epoch to a CSV file;
 #' * `callback_terminate_on_nan()` stops when the loss becomes NaN;
-#' * `callback_lambda()` calls your R functions: epoch hooks get
-#'   `(epoch, logs)`, batch hooks `(batch, logs)`, train hooks `(logs)`;
-#'   `logs` is a named list of the current metrics.
+#' * `callback_lambda()` calls your R functions at keras' hooks: the epoch
+#'   hooks get `(epoch, logs)`, the batch hooks (train, test and predict)
+#'   `(batch, logs)`, the others `(logs)`. Epochs and batches count from 0,
+#'   as keras passes them; `logs` is a named list: the current loss and
+#'   metrics (empty at a beginning; `outputs` at the end of a predict
+#'   batch). `on_batch_begin`/`on_batch_end` are keras' older names of
+#'   `on_train_batch_begin`/`on_train_batch_end` (give one of each pair).
+#'   The validation inside [fit()] runs the test hooks; [evaluate()] and
+#'   [predict()] take `callbacks` too.
 #'
 #' @param monitor Quantity to watch, e.g. `"val_loss"` or `"val_accuracy"`.
 #' @param min_delta Smallest change (>= 0) that counts as an improvement.
@@ -60,7 +66,7 @@ check_file_path <- function(x, arg = tb_arg_name(substitute(x))) {
 #' @param filename CSV file to write (in an existing directory).
 #' @param separator Field separator.
 #' @param append Append to an existing file.
-#' @param on_epoch_begin,on_epoch_end,on_batch_begin,on_batch_end,on_train_begin,on_train_end
+#' @param on_epoch_begin,on_epoch_end,on_batch_begin,on_batch_end,on_train_batch_begin,on_train_batch_end,on_train_begin,on_train_end,on_predict_batch_begin,on_predict_batch_end,on_predict_begin,on_predict_end,on_test_batch_begin,on_test_batch_end,on_test_begin,on_test_end
 #'   R functions (or `NULL`).
 #' @return A callback object.
 #' @examples
@@ -134,13 +140,35 @@ callback_terminate_on_nan <- function() callback("TerminateOnNaN", list())
 
 #' @rdname callbacks
 #' @export
-callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL, on_batch_begin = NULL,
-                            on_batch_end = NULL, on_train_begin = NULL, on_train_end = NULL) {
-  callback("LambdaCallback", list(
-    on_epoch_begin = check_function(on_epoch_begin, null_ok = TRUE),
-    on_epoch_end = check_function(on_epoch_end, null_ok = TRUE),
-    on_batch_begin = check_function(on_batch_begin, null_ok = TRUE),
-    on_batch_end = check_function(on_batch_end, null_ok = TRUE),
-    on_train_begin = check_function(on_train_begin, null_ok = TRUE),
-    on_train_end = check_function(on_train_end, null_ok = TRUE)))
+callback_lambda <- function(on_epoch_begin = NULL, on_epoch_end = NULL,
+                            on_batch_begin = NULL, on_batch_end = NULL,
+                            on_train_batch_begin = NULL, on_train_batch_end = NULL,
+                            on_train_begin = NULL, on_train_end = NULL,
+                            on_predict_batch_begin = NULL, on_predict_batch_end = NULL,
+                            on_predict_begin = NULL, on_predict_end = NULL,
+                            on_test_batch_begin = NULL, on_test_batch_end = NULL,
+                            on_test_begin = NULL, on_test_end = NULL) {
+  hooks <- list(
+    on_epoch_begin = on_epoch_begin, on_epoch_end = on_epoch_end,
+    on_batch_begin = on_batch_begin, on_batch_end = on_batch_end,
+    on_train_batch_begin = on_train_batch_begin, on_train_batch_end = on_train_batch_end,
+    on_train_begin = on_train_begin, on_train_end = on_train_end,
+    on_predict_batch_begin = on_predict_batch_begin,
+    on_predict_batch_end = on_predict_batch_end,
+    on_predict_begin = on_predict_begin, on_predict_end = on_predict_end,
+    on_test_batch_begin = on_test_batch_begin, on_test_batch_end = on_test_batch_end,
+    on_test_begin = on_test_begin, on_test_end = on_test_end)
+  for (name in names(hooks)) hooks[name] <- list(check_function(hooks[[name]], name, null_ok = TRUE))
+  # on_batch_* is keras 2's older name of on_train_batch_*: one hook, given once
+  for (when in c("begin", "end")) {
+    old <- paste0("on_batch_", when)
+    new <- paste0("on_train_batch_", when)
+    if (!is.null(hooks[[old]]) && !is.null(hooks[[new]])) {
+      tb_arg_error(new, paste0("NULL when `", old, "` is given (the same hook under ",
+                               "keras' older name): give one of them"), hooks[[new]])
+    }
+    if (is.null(hooks[[new]])) hooks[new] <- list(hooks[[old]])
+    hooks[old] <- list(NULL)
+  }
+  callback("LambdaCallback", hooks)
 }

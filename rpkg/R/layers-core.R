@@ -27,6 +27,15 @@ create_layer <- function(class_name, object, args) {
   compose_layer(object, layer)
 }
 
+# keras 2's input_dim = n on a first layer taking vectors: input_shape = n.
+input_dim_shape <- function(input_dim, input_shape) {
+  if (is.null(input_dim)) return(input_shape)
+  if (!is.null(input_shape)) {
+    tb_arg_error("input_dim", "NULL when `input_shape` is given (give one of them)", input_dim)
+  }
+  check_count(input_dim, "input_dim")
+}
+
 #' Input layer for the functional API
 #'
 #' A symbolic tensor standing for the model's input; layers called on it
@@ -74,6 +83,8 @@ layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NU
 #'   first layer only).
 #' @param dtype,name,trainable The layer's data type, name, and whether its
 #'   weights are trained.
+#' @param input_dim keras 2's form of `input_shape` for a first layer taking
+#'   vectors: `input_dim = 784` is `input_shape = 784` (give one of them).
 #' @details When `object` is missing the layer is returned; when it is a
 #'   sequential model the layer is added to it and the model is returned;
 #'   when it is a tensor (functional API) the layer is applied to it and the
@@ -92,7 +103,8 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
                         kernel_regularizer = NULL, bias_regularizer = NULL,
                         activity_regularizer = NULL, kernel_constraint = NULL,
                         bias_constraint = NULL, input_shape = NULL, batch_size = NULL,
-                        dtype = NULL, name = NULL, trainable = NULL) {
+                        dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   create_layer("Dense", object, list(
     units = check_count(units), activation = check_activation(activation),
     use_bias = check_flag(use_bias),

@@ -6,7 +6,7 @@ make_loss <- function(class_name, fn_name, options = character()) {
   force(fn_name)
   fn_checks <- loss_option_checks[options]
   object_checks <- c(fn_checks, loss_option_checks[c("reduction", "name")])
-  function(y_true, y_pred, ...) {
+  loss <- function(y_true, y_pred, ...) {
     if (missing(y_true) && missing(y_pred)) {
       return(tb_keras(paste0("losses.", class_name), check_options(list(...), object_checks)))
     }
@@ -15,8 +15,19 @@ make_loss <- function(class_name, fn_name, options = character()) {
     options <- check_options(list(...), fn_checks)
     value <- do.call(tb_call, c(list(paste0("engine.keras.losses.", fn_name),
                                      as_tensor(y_true), as_tensor(y_pred)), options))
-    as.array(value)
+    # tensors in (a loss written by the user, called in training): a tensor out, so
+    # that the gradient flows through it; R arrays in: an R array out
+    if (inherits(y_true, "tensorbridge_object") || inherits(y_pred, "tensorbridge_object")) {
+      value
+    } else {
+      as.array(value)
+    }
   }
+  # keras R's name of the function, and the engine loss compile() uses when the
+  # function itself is given (loss = loss_categorical_crossentropy)
+  attr(loss, "py_function_name") <- fn_name
+  attr(loss, "tb_engine_name") <- fn_name
+  loss
 }
 
 # y_true and y_pred of a loss: numeric arrays (or tensors).

@@ -66,10 +66,20 @@ check_tensors <- function(x, arg = tb_arg_name(substitute(x))) {
 #' @param object A model.
 #' @param optimizer Name (`"rmsprop"`, `"adam"`, `"sgd"` ...) or an
 #'   `optimizer_*()` object.
-#' @param loss Name (`"categorical_crossentropy"` ...), a `loss_*()` object,
-#'   or a list of them (one per output, or named by output).
-#' @param metrics Character vector or list of metric names and `metric_*()`
-#'   objects; `"accuracy"` becomes the accuracy that fits the loss.
+#' @param loss Name (`"categorical_crossentropy"` ...), a `loss_*()` object
+#'   or function (`loss = loss_categorical_crossentropy`), your own R
+#'   `function(y_true, y_pred)`, or a list of them (one per output, or named
+#'   by output: `list(out_a = "mse", out_b = my_loss)`). Your function is
+#'   called with tensors and must return a tensor (the loss of each sample)
+#'   computed with tensor operations (R's arithmetic, `tf$...`, `k_*()`),
+#'   through which the gradient flows.
+#' @param metrics Character vector or list of metric names, `metric_*()`
+#'   objects or functions, and your own R functions `function(y_true,
+#'   y_pred)` (called with tensors, returning a tensor or numbers);
+#'   `"accuracy"` becomes the accuracy that fits the loss. A function is
+#'   shown in the logs by its name in the list (`list(my_acc = f)`), else
+#'   the symbol you gave (`c(f)` shows `"f"`), or the name set with
+#'   [custom_metric()]. A list named by output gives each output its own.
 #' @param loss_weights Weights (>= 0) of the outputs' losses (a numeric
 #'   vector or named list).
 #' @param ... Unused; anything given is an error.
@@ -78,6 +88,10 @@ check_tensors <- function(x, arg = tb_arg_name(substitute(x))) {
 #' if (tb_available()) {
 #'   model <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 3)
 #'   model %>% compile(optimizer = "adam", loss = "mse", metrics = "mae")
+#'   # your own loss and metric, written with tensor operations
+#'   my_loss <- function(y_true, y_pred) tf$reduce_mean((y_pred - y_true)^2, axis = -1L)
+#'   worst <- function(y_true, y_pred) tf$reduce_max(abs(y_pred - y_true), axis = -1L)
+#'   model %>% compile(optimizer = "adam", loss = my_loss, metrics = c(worst))
 #' }
 #' @export
 compile <- function(object, ...) UseMethod("compile")
@@ -93,12 +107,93 @@ compile.tensorbridge_object <- function(object, optimizer = "rmsprop", loss = NU
   tb_check_model(object, "compile")
   check_dots_empty(...)
   optimizer <- check_keras_object(optimizer, "optimizer")
+  outputs <- tryCatch(unlist(tb_getattr(object, "output_names")), error = function(e) NULL)
+  loss <- prepare_functions(loss, substitute(loss), "loss", outputs)
+  metrics <- prepare_functions(metrics, substitute(metrics), "metric", outputs)
   loss <- check_keras_objects(loss, "loss")
   metrics <- check_keras_objects(metrics, "metric")
   loss_weights <- check_loss_weights(loss_weights)
   tb_keras_method(object, "compile", list(optimizer = optimizer, loss = loss,
                                           metrics = metrics, loss_weights = loss_weights))
   invisible(object)
+}
+
+# R functions given to compile() as losses or metrics. The package's own
+# loss_*() and metric_*() functions stand for the engine's (no R round trip per
+# batch). Any other function(y_true, y_pred) is called with tensors; it is
+# named as keras R names it: its "py_function_name" attribute (custom_metric()),
+# else the name it has in a list of metrics, else the symbol the user wrote
+# (`metrics = c(my_acc)` shows "my_acc"), else custom_loss / custom_metric.
+prepare_functions <- function(x, expr, kind, outputs = NULL) {
+  one <- function(fn, ex, name) {
+    if (!is.function(fn)) return(fn)
+    engine <- attr(fn, "tb_engine_name", exact = TRUE)
+    if (!is.null(engine)) return(engine)
+    label <- attr(fn, "py_function_name", exact = TRUE)
+    if (!is.character(label) || length(label) != 1 || is.na(label) || !nzchar(label)) {
+      label <- if (kind == "metric" && nzchar(name) && !name %in% outputs) name else
+        fn_symbol(ex) %||% paste0("custom_", kind)
+    }
+    user_function(fn, label, kind)
+  }
+  if (is.function(x)) return(one(x, expr, ""))
+  if (!is.list(x) || is.object(x)) return(x)
+  exprs <- call_args(expr, length(x))
+  nms <- names(x) %||% rep("", length(x))
+  for (i in seq_along(x)) {
+    v <- x[[i]]
+    if (is.list(v) && !is.object(v)) {
+      x[[i]] <- prepare_functions(v, exprs[[i]], kind, outputs)
+    } else if (is.function(v)) {
+      x[[i]] <- one(v, exprs[[i]], nms[[i]])
+    }
+  }
+  x
+}
+
+# The expressions of the elements of `c(...)` or `list(...)` as written, when
+# `expr` is such a call with `n` elements; otherwise NULLs.
+call_args <- function(expr, n) {
+  if (is.call(expr) && length(expr) == n + 1 && (identical(expr[[1]], quote(c)) ||
+                                                  identical(expr[[1]], quote(list)))) {
+    return(as.list(expr)[-1])
+  }
+  vector("list", n)
+}
+
+# The name of a function as the user wrote it: `f` or `pkg::f`.
+fn_symbol <- function(ex) {
+  if (is.symbol(ex)) return(as.character(ex))
+  if (is.call(ex) && length(ex) == 3 && (identical(ex[[1]], quote(`::`)) ||
+                                         identical(ex[[1]], quote(`:::`)))) {
+    return(as.character(ex[[3]]))
+  }
+  NULL
+}
+
+# A user's loss or metric, checked for what it returns: a loss a tensor (its
+# gradient trains the model), a metric a tensor or numbers.
+user_function <- function(fn, label, kind) {
+  force(fn)
+  wrapped <- function(y_true, y_pred) {
+    value <- fn(y_true, y_pred)
+    is_tensor <- inherits(value, "tensorbridge.engine.tensor.Tensor")
+    if (kind == "loss" && !is_tensor) {
+      tb_stop("the loss `", label, "` returned ", tb_describe(value), ", not a tensor: ",
+              "compute it from `y_true` and `y_pred` with tensor operations (R's ",
+              "arithmetic on them, tf$... or k_*() functions), without as.array(), so that ",
+              "it has a gradient.")
+    }
+    if (kind == "metric" && !is_tensor &&
+        !((is.numeric(value) || is.logical(value)) && !is.object(value) && length(value) >= 1)) {
+      tb_stop("the metric `", label, "` returned ", tb_describe(value), ": a metric ",
+              "function must return a tensor or numbers (one per sample, or one for the ",
+              "batch).")
+    }
+    value
+  }
+  attr(wrapped, "py_function_name") <- label
+  wrapped
 }
 
 # Losses or metrics for compile(): NULL, one, or several (a character vector
@@ -269,6 +364,9 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
 #'
 #' @inheritParams fit.tensorbridge_object
 #' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
+#' @param steps Batches to evaluate (a positive whole number; default: all
+#'   the data).
+#' @param callbacks List of callbacks (their test hooks are called).
 #' @param ... Unused; anything given is an error.
 #' @return A named list: the loss and each metric.
 #' @examples
@@ -288,13 +386,16 @@ evaluate.default <- function(object, ...) tb_check_model(object, "evaluate")
 #' @rdname evaluate
 #' @export
 evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL,
-                                         verbose = "auto", sample_weight = NULL, ...) {
+                                         verbose = "auto", sample_weight = NULL,
+                                         steps = NULL, callbacks = NULL, ...) {
   tb_check_model(object, "evaluate")
   check_dots_empty(...)
   tb_keras_method(object, "evaluate", list(
     x = check_model_data(x, null_ok = FALSE), y = check_model_data(y, null_ok = FALSE),
     batch_size = check_count(batch_size, null_ok = TRUE), verbose = check_verbose(verbose),
-    sample_weight = check_sample_weight(sample_weight), return_dict = TRUE
+    sample_weight = check_sample_weight(sample_weight),
+    steps = check_count(steps, null_ok = TRUE), callbacks = check_callbacks(callbacks),
+    return_dict = TRUE
   ))
 }
 
@@ -303,6 +404,9 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @param object A model.
 #' @inheritParams fit.tensorbridge_object
 #' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
+#' @param steps Batches to predict (a positive whole number; default: all
+#'   the data).
+#' @param callbacks List of callbacks (their predict hooks are called).
 #' @param ... Unused; anything given is an error (e.g. keras' `simplify`
 #'   is not supported).
 #' @return An array of predictions with one row per sample (a list of arrays
@@ -314,12 +418,14 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' }
 #' @importFrom stats predict
 #' @export
-predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0, ...) {
+predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0,
+                                        steps = NULL, callbacks = NULL, ...) {
   tb_check_model(object, "predict")
   check_dots_empty(...)
   tb_keras_method(object, "predict", list(
     x = check_model_data(x, null_ok = FALSE), batch_size = check_count(batch_size, null_ok = TRUE),
-    verbose = check_verbose(verbose)
+    verbose = check_verbose(verbose), steps = check_count(steps, null_ok = TRUE),
+    callbacks = check_callbacks(callbacks)
   ))
 }
 

@@ -1,8 +1,27 @@
 # Optimizers and learning-rate schedules.
 
-optimizer <- function(class_name, args) {
-  tb_keras(paste0("optimizers.", class_name), check_options(args, optimizer_checks))
+# `...` takes keras 2's deprecated arguments, as keras R 2.13 still does:
+# `lr` (the learning rate, with a warning) and `decay` (inverse-time decay per
+# step: lr / (1 + decay * iterations)).
+optimizer <- function(..., .class, .args, .lr_given) {
+  legacy <- check_options(list(...), legacy_optimizer_checks)
+  if (!is.null(legacy$lr)) {
+    if (.lr_given) {
+      tb_arg_error("lr", "left out when `learning_rate` is given (it is its deprecated name)",
+                   legacy$lr)
+    }
+    warning(tb_caller_name(), "(): `lr` is deprecated; use `learning_rate` (same meaning).",
+            call. = FALSE)
+    .args$learning_rate <- legacy$lr
+  }
+  .args$decay <- legacy$decay
+  tb_keras(paste0("optimizers.", .class), check_options(.args, optimizer_checks))
 }
+
+legacy_optimizer_checks <- list(
+  lr = function(x, arg) check_learning_rate(x, arg),
+  decay = function(x, arg) check_number(x, arg, min = 0)
+)
 
 # A learning rate: one finite number >= 0 or a schedule.
 check_learning_rate <- function(x, arg = "learning_rate") {
@@ -26,6 +45,7 @@ optimizer_checks <- list(
   initial_accumulator_value = non_negative,
   clipnorm = function(x, arg) check_number(x, arg, min = 0, min_open = TRUE, null_ok = TRUE),
   clipvalue = function(x, arg) check_number(x, arg, min = 0, min_open = TRUE, null_ok = TRUE),
+  decay = function(x, arg) check_number(x, arg, min = 0, null_ok = TRUE),
   name = function(x, arg) check_string(x, arg, null_ok = TRUE)
 )
 
@@ -54,11 +74,17 @@ optimizer_checks <- list(
 #' @param clipnorm,clipvalue Gradient clipping: a number > 0, or `NULL` for
 #'   none.
 #' @param name Optional name.
+#' @param ... keras 2's deprecated arguments, which keras R 2.13 still
+#'   takes: `lr` (the learning rate, with a warning: use `learning_rate`)
+#'   and `decay` (>= 0: each step uses the rate `lr / (1 + decay *
+#'   iterations)`, iterations counted from 0). Others are an error.
 #' @return An optimizer object.
 #' @examples
 #' if (tb_available()) {
 #'   opt <- optimizer_rmsprop(learning_rate = 0.001)
 #'   sgd <- optimizer_sgd(learning_rate = 0.01, momentum = 0.9, nesterov = TRUE)
+#'   # keras 2's time decay
+#'   decayed <- optimizer_sgd(learning_rate = 0.1, decay = 1e-3)
 #' }
 #' @name optimizers
 NULL
@@ -66,76 +92,76 @@ NULL
 #' @rdname optimizers
 #' @export
 optimizer_sgd <- function(learning_rate = 0.01, momentum = 0, nesterov = FALSE,
-                          clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("SGD", list(learning_rate = learning_rate, momentum = momentum,
-                        nesterov = nesterov, clipnorm = clipnorm, clipvalue = clipvalue,
-                        name = name))
+                          clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "SGD", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, momentum = momentum, nesterov = nesterov,
+    clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_rmsprop <- function(learning_rate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7,
                               centered = FALSE, clipnorm = NULL, clipvalue = NULL,
-                              name = NULL) {
-  optimizer("RMSprop", list(learning_rate = learning_rate, rho = rho, momentum = momentum,
-                            epsilon = epsilon, centered = centered, clipnorm = clipnorm,
-                            clipvalue = clipvalue, name = name))
+                              name = NULL, ...) {
+  optimizer(..., .class = "RMSprop", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, rho = rho, momentum = momentum, epsilon = epsilon,
+    centered = centered, clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_adam <- function(learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999, epsilon = 1e-7,
-                           amsgrad = FALSE, clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("Adam", list(learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2,
-                         epsilon = epsilon, amsgrad = amsgrad, clipnorm = clipnorm,
-                         clipvalue = clipvalue, name = name))
+                           amsgrad = FALSE, clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "Adam", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2, epsilon = epsilon,
+    amsgrad = amsgrad, clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_adamw <- function(learning_rate = 0.001, weight_decay = 0.004, beta_1 = 0.9,
                             beta_2 = 0.999, epsilon = 1e-7, amsgrad = FALSE, clipnorm = NULL,
-                            clipvalue = NULL, name = NULL) {
-  optimizer("AdamW", list(learning_rate = learning_rate, weight_decay = weight_decay,
-                          beta_1 = beta_1, beta_2 = beta_2, epsilon = epsilon,
-                          amsgrad = amsgrad, clipnorm = clipnorm, clipvalue = clipvalue,
-                          name = name))
+                            clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "AdamW", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, weight_decay = weight_decay, beta_1 = beta_1,
+    beta_2 = beta_2, epsilon = epsilon, amsgrad = amsgrad, clipnorm = clipnorm,
+    clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_adagrad <- function(learning_rate = 0.001, initial_accumulator_value = 0.1,
-                              epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("Adagrad", list(learning_rate = learning_rate,
-                            initial_accumulator_value = initial_accumulator_value,
-                            epsilon = epsilon, clipnorm = clipnorm, clipvalue = clipvalue,
-                            name = name))
+                              epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "Adagrad", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, initial_accumulator_value = initial_accumulator_value,
+    epsilon = epsilon, clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_adadelta <- function(learning_rate = 0.001, rho = 0.95, epsilon = 1e-7,
-                               clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("Adadelta", list(learning_rate = learning_rate, rho = rho, epsilon = epsilon,
-                             clipnorm = clipnorm, clipvalue = clipvalue, name = name))
+                               clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "Adadelta", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, rho = rho, epsilon = epsilon, clipnorm = clipnorm,
+    clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_adamax <- function(learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999,
-                             epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("Adamax", list(learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2,
-                           epsilon = epsilon, clipnorm = clipnorm, clipvalue = clipvalue,
-                           name = name))
+                             epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "Adamax", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2, epsilon = epsilon,
+    clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' @rdname optimizers
 #' @export
 optimizer_nadam <- function(learning_rate = 0.001, beta_1 = 0.9, beta_2 = 0.999,
-                            epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL) {
-  optimizer("Nadam", list(learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2,
-                          epsilon = epsilon, clipnorm = clipnorm, clipvalue = clipvalue,
-                          name = name))
+                            epsilon = 1e-7, clipnorm = NULL, clipvalue = NULL, name = NULL, ...) {
+  optimizer(..., .class = "Nadam", .lr_given = !missing(learning_rate), .args = list(
+    learning_rate = learning_rate, beta_1 = beta_1, beta_2 = beta_2, epsilon = epsilon,
+    clipnorm = clipnorm, clipvalue = clipvalue, name = name))
 }
 
 #' Learning-rate schedules
