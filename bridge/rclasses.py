@@ -183,9 +183,9 @@ def _weight_shape(shape):
     for d in shape:
         if isinstance(d, bool) or not isinstance(d, (int, float, np.integer, np.floating)) \
                 or float(d) != int(d) or d < 0:
-            raise TypeError(f"add_weight(): `shape` must be whole numbers (e.g. c(3, 4)), not "
-                            f"{shape!r}; the sizes come from the input shape (build()'s "
-                            "`input_shape`) or the layer's arguments")
+            raise TypeError("add_weight(): `shape` must be whole numbers (e.g. c(3, 4)); the "
+                            "sizes come from the input shape (build()'s `input_shape`) or the "
+                            "layer's arguments")
         out.append(int(d))
     return tuple(out)
 
@@ -422,10 +422,10 @@ class RLambda(Layer):
         if not isinstance(fn, dict) or fn.get("language") != "R":
             raise ValueError(f"layer '{name}': its config holds no R function")
         if _SAFE_MODE.get():
-            raise ValueError(
-                f"the model file holds an R function (in the lambda layer '{name}'), and loading "
-                "it would run code from the file; if you trust the file, load it with "
-                "safe_mode = FALSE")
+            raise _saving.UnsafeCodeError(
+                f"the model holds an R function (in the lambda layer '{name}'), and restoring it "
+                "would run code from the file; only if you trust the file, load it with "
+                "load_model(..., safe_mode = FALSE)")
         unserialize = _UNSERIALIZE.get()
         if unserialize is None:
             raise ValueError(f"layer '{name}': the R function can only be restored from R")
@@ -470,7 +470,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
             f"{err.label} uses the custom layer class{which} "
             f"{', '.join(repr(n) for n in names)}, which tensorbridge does not define; "
             f"pass {'them' if which else 'it'} when loading: "
-            f"load_model(..., custom_objects = list({example}))") from None
+            f"load_model(..., custom_objects = list({example})), each name given the "
+            "constructor new_layer_class() returned (or the class Layer() returned)") from None
     finally:
         _UNSERIALIZE.reset(token_unser)
         _SAFE_MODE.reset(token_safe)

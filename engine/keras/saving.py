@@ -573,6 +573,11 @@ class UnknownClassesError(ValueError):
                          "does not define; pass them in custom_objects when loading")
 
 
+class UnsafeCodeError(ValueError):
+    """A model file holds code (a function stored by a lambda layer) and the caller did
+    not say the file is trusted: a model file never runs code on load."""
+
+
 def _unknown_layer_classes(config, custom_objects):
     """Class names of the layers in a model config (nested models included) that neither
     the engine nor ``custom_objects`` defines, in order of appearance."""
@@ -616,6 +621,8 @@ def _build_from_file(arc, custom_objects):
             return model_from_dict(config, custom_objects)
     except _WeightsBeyondFile as exc:
         raise ValueError(str(exc)) from None
+    except UnsafeCodeError as exc:
+        raise UnsafeCodeError(f"{arc.label}: {exc}") from None
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ValueError(f"{arc.label}: its config.json does not describe a model that "
                          f"tensorbridge can build ({_config_problem(exc)})") from None

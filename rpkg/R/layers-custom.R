@@ -273,7 +273,8 @@ new_layer_class <- function(classname, initialize = NULL, build = NULL, call = N
   methods <- c(list(initialize = initialize, build = build, call = call,
                     get_config = get_config, compute_output_shape = compute_output_shape),
                list(...))
-  create_layer_wrapper(tb_make_layer_class(classname, methods, inherit, "new_layer_class"))
+  klass <- tb_make_layer_class(classname, methods, inherit, "new_layer_class")
+  create_layer_wrapper(klass)
 }
 
 #' @rdname new_layer_class

@@ -198,3 +198,30 @@ test_that("an R error in a method is that R error naming the method and the laye
     "TypeError: call() of layer 'g1' (GivesNull) must return a tensor (or a list of ",
     "tensors), not NULL"))
 })
+
+test_that("a model with a layer class and a lambda saves; loading needs the class and safe_mode = FALSE", {
+  skip_if_no_python()
+  # (load_model() will take custom_objects and safe_mode; until then its engine call)
+  load <- tensorbridge:::tb_load_model_custom
+  model <- keras_model_sequential(input_shape = c(3)) %>%
+    layer_my_dense(units = 2) %>%
+    layer_lambda(function(z) z * 3 - 1)
+  model %>% compile(loss = "mse", optimizer = "sgd")
+  path <- tempfile(fileext = ".tbm")
+  on.exit(unlink(path))
+  save_model(model, path)
+  err <- tryCatch(load(path), error = identity)
+  expect_equal(conditionMessage(err), paste0(
+    "ValueError: ", path, " uses the custom layer class 'MyDense', which tensorbridge does not ",
+    "define; pass it when loading: load_model(..., custom_objects = list(MyDense = MyDense)), ",
+    "each name given the constructor new_layer_class() returned (or the class Layer() returned)"))
+  err <- tryCatch(load(path, custom_objects = list(MyDense = layer_my_dense)), error = identity)
+  expect_equal(conditionMessage(err), paste0(
+    "UnsafeCodeError: ", path, ": the model holds an R function (in the lambda layer '",
+    model$layers[[2]]$name, "'), and restoring it would run code from the file; only if you ",
+    "trust the file, load it with load_model(..., safe_mode = FALSE)"))
+  again <- load(path, custom_objects = list(MyDense = layer_my_dense), safe_mode = FALSE)
+  x <- matrix(rnorm(9), 3)
+  expect_identical(predict(again, x, verbose = 0), predict(model, x, verbose = 0))
+  expect_identical(get_weights(again), get_weights(model))
+})
