@@ -687,11 +687,12 @@ k_dot <- function(x, y) {
 k_batch_dot <- function(x, y, axes) {
   p <- tb_k_pair(x, y, "x", "y")
   if (missing(axes) || !length(axes) %in% 1:2) tb_arg_error("axes", "one or two axes", if (!missing(axes)) axes)
+  given <- axes
   if (length(axes) == 1) axes <- c(axes, axes)
   ax <- tb_k_axis(axes[[1]], tb_k_rank(p[[1]]), null_ok = FALSE, arg = "axes")
   ay <- tb_k_axis(axes[[2]], tb_k_rank(p[[2]]), null_ok = FALSE, arg = "axes")
   if (ax == 0L || ay == 0L) {
-    tb_arg_error("axes", "axes of the samples (not 1, the batch axis)", axes)
+    tb_arg_error("axes", "axes of the samples (not 1, the batch axis)", given)
   }
   tb_kb("batch_dot", p[[1]], p[[2]], list(ax, ay))
 }
@@ -859,10 +860,11 @@ k_batch_set_value <- function(lists) {
 
 # Assigns after checking that the new values have the variable's shape.
 tb_k_assign <- function(x, method, value, arg) {
+  given <- value
   value <- tb_k_tensor(value, arg)
   if (!identical(dim(value), dim(x)) && length(value) != 1) {
     tb_arg_error(arg, paste0("values of the variable's dim c(", paste(dim(x), collapse = ", "),
-                             ")"), value)
+                             ")"), if (is_tensor(given)) paste0("dim c(", paste(dim(value), collapse = ", "), ")") else given)
   }
   value <- tb_call("engine.cast", value, k_dtype(x))
   tb_method(x, method, value)

@@ -1,0 +1,122 @@
+# Bad input to the backend (k_*()), activation_*(), shape() and zip_lists():
+# each case is an R call and the exact error message a user sees.
+
+m <- matrix(c(1.5, -2, 3, 0.25, 4, -1), 2)
+axis_msg <- function(fn, rank, given) {
+  paste0(fn, "(): `axis` must be axes of the tensor, counted from 1 (negative from the end): ",
+         "whole numbers from 1 to ", rank, " or from -", rank, " to -1, not ", given, ".")
+}
+dtype_list <- paste0("\"", c("float16", "float32", "float64", "int8", "int16", "int32",
+                             "int64", "uint8", "bool"), "\"", collapse = ", ")
+not_tensor <- "must be a tensor or a numeric or logical array without NA, not "
+
+backend_cases <- list(
+  bad(k_sum(m, axis = 0), axis_msg("k_sum", 2, "0")),
+  bad(k_sum(m, axis = 3), axis_msg("k_sum", 2, "3")),
+  bad(k_mean(m, axis = -3), axis_msg("k_mean", 2, "-3")),
+  bad(k_max(m, axis = 1.5), axis_msg("k_max", 2, "1.5")),
+  bad(k_min(m, axis = NA), axis_msg("k_min", 2, "NA")),
+  bad(k_prod(m, axis = "1"), axis_msg("k_prod", 2, "\"1\"")),
+  bad(k_softmax(m, axis = 0), axis_msg("k_softmax", 2, "0")),
+  bad(k_l2_normalize(m, axis = 3), axis_msg("k_l2_normalize", 2, "3")),
+  bad(k_expand_dims(m, axis = 4), axis_msg("k_expand_dims", 3, "4")),
+  bad(k_stack(list(m, m), axis = 4), axis_msg("k_stack", 3, "4")),
+  bad(activation_softmax(m, axis = 3), axis_msg("activation_softmax", 2, "3")),
+  bad(k_sum(m, axis = c(1, 1)), "k_sum(): `axis` must be distinct axes, not c(1, 1)."),
+  bad(k_sum(m, keepdims = NA), "k_sum(): `keepdims` must be TRUE or FALSE, not NA."),
+  bad(k_argmax(m, axis = NULL),
+      "k_argmax(): `axis` must be axes of the tensor, counted from 1 (negative from the end), not NULL."),
+  bad(k_cumsum(m, axis = c(1, 2)),
+      "k_cumsum(): `axis` must be one axis, counted from 1 (negative from the end), not c(1, 2)."),
+  bad(k_sum("a"), paste0("k_sum(): `x` ", not_tensor, "\"a\".")),
+  bad(k_exp(list(1)), paste0("k_exp(): `x` ", not_tensor, "a list of length 1.")),
+  bad(k_abs(NA), paste0("k_abs(): `x` ", not_tensor, "NA.")),
+  bad(k_log(factor("a")), paste0("k_log(): `x` ", not_tensor, "a factor of length 1.")),
+  bad(k_pow(m, "a"), paste0("k_pow(): `a` ", not_tensor, "\"a\".")),
+  bad(k_maximum(m, list(1)), paste0("k_maximum(): `y` ", not_tensor, "a list of length 1.")),
+  bad(activation_elu("x"), paste0("activation_elu(): `x` ", not_tensor, "\"x\".")),
+  bad(k_squeeze(m, axis = 1), "k_squeeze(): `axis` must name axes of extent 1; x has dim c(2, 3)."),
+  bad(k_permute_dimensions(m, c(1, 1)),
+      "k_permute_dimensions(): `pattern` must be a permutation of 1:2 (the axes of x, from 1), not c(1, 1)."),
+  bad(k_permute_dimensions(m, c(0, 1)),
+      "k_permute_dimensions(): `pattern` must be a permutation of 1:2 (the axes of x, from 1), not c(0, 1)."),
+  bad(k_reshape(m, c(-1, -1)),
+      "k_reshape(): `shape` must be whole numbers >= 0, with at most one -1 (the size that fits), not c(-1, -1)."),
+  bad(k_concatenate(m),
+      "k_concatenate(): `tensors` must be a list of tensors (or R arrays), not a double array of dim 2 x 3."),
+  bad(k_concatenate(list(m, "a")), paste0("k_concatenate(): `tensors[[2]]` ", not_tensor, "\"a\".")),
+  bad(k_tile(m, 2), "k_tile(): `n` must be 2 non-negative whole numbers (copies along each axis), not 2."),
+  bad(k_repeat(m, 0), "k_repeat(): `n` must be one positive whole number, not 0."),
+  bad(k_repeat(array(1, c(2, 2, 2)), 2),
+      "k_repeat(): `x` must be a matrix (batch, dim), not a tensor of dim c(2, 2, 2)."),
+  bad(k_gather(m, 0),
+      "k_gather(): `indices` must be positions along the first axis of `reference`, whole numbers from 1 to 2 (or a tensor of 0-based positions), not 0."),
+  bad(k_one_hot(c(0, 3), 3),
+      "k_one_hot(): `indices` must be class indices counted from 0: whole numbers from 0 to 2, not c(0, 3)."),
+  bad(k_cast(m, "float128"),
+      paste0("k_cast(): `dtype` must be NULL or one of ", dtype_list, ", not \"float128\"")),
+  bad(k_cast(m, NULL), "k_cast(): `dtype` must be a dtype name, not NULL."),
+  bad(k_ones(c(2, 2), dtype = "float8"),
+      paste0("k_ones(): `dtype` must be NULL or one of ", dtype_list, ", not \"float8\"")),
+  bad(k_batch_dot(m, m, axes = 1),
+      "k_batch_dot(): `axes` must be axes of the samples (not 1, the batch axis), not 1."),
+  bad(k_batch_dot(m, m, axes = c(2, 2, 2)), "k_batch_dot(): `axes` must be one or two axes, not c(2, 2, 2)."),
+  bad(k_clip(m, "a", 1), "k_clip(): `min_value` must be one finite number (or NULL), not \"a\"."),
+  bad(k_relu(m, alpha = NA), "k_relu(): `alpha` must be one finite number, not NA."),
+  bad(k_variable(m, constraint = "non_neg"),
+      "k_variable(): `constraint` must be NULL (constraints are not supported here), not \"non_neg\"."),
+  bad(k_zeros(c(-1, 2)), "k_zeros(): `shape` must be non-negative whole numbers, not c(-1, 2)."),
+  bad(k_eye(-1), "k_eye(): `size` must be one non-negative whole number, not -1."),
+  bad(k_random_normal(c(2, 2), stddev = -1), "k_random_normal(): `stddev` must be one finite number >= 0, not -1."),
+  bad(k_random_uniform(2, minval = 1, maxval = 0),
+      "k_random_uniform(): `maxval` must be a number above `minval` (1), not 0."),
+  bad(k_random_normal(2, dtype = "int32"),
+      "k_random_normal(): `dtype` must be a float dtype (\"float16\", \"float32\" or \"float64\"), not \"int32\"."),
+  bad(k_random_bernoulli(2, p = 1.5), "k_random_bernoulli(): `p` must be one finite number >= 0 and <= 1, not 1.5."),
+  bad(k_random_normal(2, seed = -1),
+      "k_random_normal(): `seed` must be one non-negative whole number (or NULL), not -1."),
+  bad(k_set_value(m, 1),
+      "k_set_value(): `x` must be a variable (from k_variable() or a layer's weights), not a double array of dim 2 x 3."),
+  bad(k_set_value(k_variable(c(1, 2)), c(1, 2, 3)),
+      "k_set_value(): `value` must be values of the variable's dim c(2), not c(1, 2, 3)."),
+  bad(k_gradients(k_sum(k_variable(c(1, 2))), k_variable(1)),
+      "k_gradients(): `loss` has no recorded operations: compute it inside with(tf$GradientTape() %as% tape, { ... }) and call k_gradients() there (or use tape$gradient(loss, variables))."),
+  bad(k_gradients(m, k_variable(1)),
+      "k_gradients(): `loss` must be a tensor computed inside a gradient tape, not a double array of dim 2 x 3."),
+  bad(k_set_floatx("float64"), "k_set_floatx(): `floatx` must be one of \"float32\", not \"float64\"."),
+  bad(k_set_epsilon(0), "k_set_epsilon(): `e` must be one finite number > 0, not 0."),
+  bad(k_dropout(m, level = 1), "k_dropout(): `level` must be one finite number >= 0 and < 1, not 1."),
+  bad(k_conv2d(array(1, c(1, 3, 3, 1)), array(1, c(2, 2, 1, 1)), padding = "full"),
+      "k_conv2d(): `padding` must be one of \"valid\", \"same\", not \"full\"."),
+  bad(k_pool2d(array(1, c(1, 4, 4, 1)), c(2, 2), pool_mode = "min"),
+      "k_pool2d(): `pool_mode` must be one of \"max\", \"avg\", not \"min\"."),
+  bad(k_temporal_padding(m), "k_temporal_padding(): `x` must have 3 axes (batch, steps, channels), not 2."),
+  bad(k_categorical_crossentropy(m, m, from_logits = "yes"),
+      "k_categorical_crossentropy(): `from_logits` must be TRUE or FALSE, not \"yes\"."),
+  bad(k_in_train_phase(m, -m, training = "yes"),
+      "k_in_train_phase(): `training` must be TRUE or FALSE (or NULL), not \"yes\"."),
+  bad(k_map_fn("sum", m), "k_map_fn(): `fn` must be a function, not \"sum\"."),
+  bad(k_switch(m, "a", m), paste0("k_switch(): `then_expression` ", not_tensor, "\"a\".")),
+  bad(k_arange(1, 5, 0), "k_arange(): `step` must be a number other than 0, not 0."),
+  bad(k_unstack(m, num = 5), "k_unstack(): `num` is 5 but axis 1 of x has 2 elements."),
+  bad(k_sparse_categorical_crossentropy(c(0, 5), m), "class labels must be in 0..2", fixed = TRUE),
+  bad(activation_relu(m, max_value = "a"),
+      "activation_relu(): `max_value` must be one finite number (or NULL), not \"a\"."),
+  bad(activation_gelu(m, approximate = NA), "activation_gelu(): `approximate` must be TRUE or FALSE, not NA."),
+  bad(shape(-1), "shape(): `..1` must be extents: whole numbers >= 0, or NULL or NA for an unknown one, not -1."),
+  bad(shape(1, dims = 2), "shape(): give the extents in `...` or in `dims`, not both."),
+  bad(zip_lists(list(1, 2), list(3)), "zip_lists(): the arguments must have the same length, not 2, 1."),
+  bad(zip_lists(list(a = 1, b = 2), list(a = 1, c = 2)),
+      "zip_lists(): the arguments' names must match (argument 2 differs from argument 1); call unname() on each argument to match by position."),
+  bad(zip_lists(list(1), mean), "zip_lists(): `..2` must be a list or an atomic vector, not a function.")
+)
+
+test_that("bad input to the backend functions is an R error that says what to do", {
+  skip_if_no_python()
+  expect_bad_inputs(backend_cases, environment())
+})
+
+test_that("R stays usable after the bad inputs", {
+  skip_if_no_python()
+  expect_equal(as.array(k_sum(m, axis = 1)), colSums(m))
+})
