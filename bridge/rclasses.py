@@ -461,7 +461,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
     token_safe = _SAFE_MODE.set(bool(safe_mode))
     token_unser = _UNSERIALIZE.set(r_unserialize)
     try:
-        return _saving.load_model(filepath, custom_objects=objects or None, compile=compile)
+        # a path, or the bytes of serialize_model()
+        load = (_saving.deserialize_model if isinstance(filepath, (bytes, bytearray))
+                else _saving.load_model)
+        return load(filepath, custom_objects=objects or None, compile=compile)
     except _saving.UnknownClassesError as err:
         names = err.class_names
         example = ", ".join(f"{n} = {n}" for n in names)

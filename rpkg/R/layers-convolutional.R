@@ -42,7 +42,7 @@ layer_conv_2d <- function(object, filters, kernel_size, strides = c(1L, 1L), pad
                           data_format = NULL, dilation_rate = c(1L, 1L), activation = NULL,
                           use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL, ...) {
-  create_layer("Conv2D", object, c(list(
+  tb_create_builtin_layer("Conv2D", object, c(list(
     filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
     strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
     data_format = check_data_format(data_format),
@@ -62,7 +62,7 @@ layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = 
                           data_format = NULL, dilation_rate = 1L, activation = NULL,
                           use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL, ...) {
-  create_layer("Conv1D", object, c(list(
+  tb_create_builtin_layer("Conv1D", object, c(list(
     filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1),
     strides = check_counts(strides, len = 1), padding = check_padding(padding, causal_ok = TRUE),
     data_format = check_data_format(data_format),
@@ -79,7 +79,7 @@ layer_conv_2d_transpose <- function(object, filters, kernel_size, strides = c(1L
                                     dilation_rate = c(1L, 1L), activation = NULL,
                                     use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                                     dtype = NULL, name = NULL, trainable = NULL, ...) {
-  create_layer("Conv2DTranspose", object, c(list(
+  tb_create_builtin_layer("Conv2DTranspose", object, c(list(
     filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
     strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
     data_format = check_data_format(data_format),
@@ -97,7 +97,7 @@ layer_separable_conv_2d <- function(object, filters, kernel_size, strides = c(1L
                                     activation = NULL, use_bias = TRUE, input_shape = NULL,
                                     batch_size = NULL, dtype = NULL, name = NULL,
                                     trainable = NULL, ...) {
-  create_layer("SeparableConv2D", object, c(list(
+  tb_create_builtin_layer("SeparableConv2D", object, c(list(
     filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1:2),
     strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
     data_format = check_data_format(data_format),
@@ -120,7 +120,7 @@ layer_depthwise_conv_2d <- function(object, kernel_size, strides = c(1L, 1L), pa
                                     dilation_rate = c(1L, 1L), activation = NULL,
                                     use_bias = TRUE, input_shape = NULL, batch_size = NULL,
                                     dtype = NULL, name = NULL, trainable = NULL, ...) {
-  create_layer("DepthwiseConv2D", object, c(list(
+  tb_create_builtin_layer("DepthwiseConv2D", object, c(list(
     kernel_size = check_counts(kernel_size, len = 1:2),
     strides = check_counts(strides, len = 1:2), padding = check_padding(padding),
     depth_multiplier = check_count(depth_multiplier),
@@ -164,7 +164,7 @@ pooling <- function(class_name) {
   function(object, pool_size = 2L, strides = NULL, padding = "valid", data_format = NULL,
            input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
            trainable = NULL) {
-    create_layer(class_name, object, list(
+    tb_create_builtin_layer(class_name, object, list(
       pool_size = check_counts(pool_size, len = rank),
       strides = check_counts(strides, len = rank, null_ok = TRUE),
       padding = check_padding(padding), data_format = check_data_format(data_format),
@@ -177,7 +177,7 @@ global_pooling <- function(class_name) {
   force(class_name)
   function(object, data_format = NULL, keepdims = FALSE, input_shape = NULL,
            batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
-    create_layer(class_name, object, list(
+    tb_create_builtin_layer(class_name, object, list(
       data_format = check_data_format(data_format), keepdims = check_flag(keepdims),
       input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
       trainable = trainable))
@@ -255,7 +255,7 @@ check_pad_spec <- function(x, arg = tb_arg_name(substitute(x)), rank = 1) {
 #' @export
 layer_zero_padding_1d <- function(object, padding = 1L, input_shape = NULL, batch_size = NULL,
                                   dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("ZeroPadding1D", object, list(
+  tb_create_builtin_layer("ZeroPadding1D", object, list(
     padding = check_pad_spec(padding), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
@@ -265,7 +265,7 @@ layer_zero_padding_1d <- function(object, padding = 1L, input_shape = NULL, batc
 layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NULL,
                                   input_shape = NULL, batch_size = NULL, dtype = NULL,
                                   name = NULL, trainable = NULL) {
-  create_layer("ZeroPadding2D", object, list(
+  tb_create_builtin_layer("ZeroPadding2D", object, list(
     padding = check_pad_spec(padding, rank = 2),
     data_format = check_data_format(data_format), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
@@ -275,7 +275,7 @@ layer_zero_padding_2d <- function(object, padding = c(1L, 1L), data_format = NUL
 #' @export
 layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL,
                               batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Cropping1D", object, list(
+  tb_create_builtin_layer("Cropping1D", object, list(
     cropping = check_pad_spec(cropping), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
@@ -285,7 +285,7 @@ layer_cropping_1d <- function(object, cropping = c(1L, 1L), input_shape = NULL,
 layer_cropping_2d <- function(object, cropping = list(c(0L, 0L), c(0L, 0L)), data_format = NULL,
                               input_shape = NULL, batch_size = NULL, dtype = NULL,
                               name = NULL, trainable = NULL) {
-  create_layer("Cropping2D", object, list(
+  tb_create_builtin_layer("Cropping2D", object, list(
     cropping = check_pad_spec(cropping, rank = 2),
     data_format = check_data_format(data_format), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))
@@ -295,7 +295,7 @@ layer_cropping_2d <- function(object, cropping = list(c(0L, 0L), c(0L, 0L)), dat
 #' @export
 layer_upsampling_1d <- function(object, size = 2L, input_shape = NULL, batch_size = NULL,
                                 dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("UpSampling1D", object, list(
+  tb_create_builtin_layer("UpSampling1D", object, list(
     size = check_count(size), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
@@ -306,7 +306,7 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL,
                                 interpolation = "nearest", input_shape = NULL,
                                 batch_size = NULL, dtype = NULL, name = NULL,
                                 trainable = NULL) {
-  create_layer("UpSampling2D", object, list(
+  tb_create_builtin_layer("UpSampling2D", object, list(
     size = check_counts(size, len = 1:2), data_format = check_data_format(data_format),
     interpolation = check_string(interpolation, choices = c("nearest", "bilinear")),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
@@ -317,7 +317,7 @@ layer_upsampling_2d <- function(object, size = c(2L, 2L), data_format = NULL,
 #' @export
 layer_spatial_dropout_1d <- function(object, rate, input_shape = NULL, batch_size = NULL,
                                      dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("SpatialDropout1D", object, list(
+  tb_create_builtin_layer("SpatialDropout1D", object, list(
     rate = check_rate(rate), input_shape = input_shape, batch_size = batch_size, dtype = dtype,
     name = name, trainable = trainable))
 }
@@ -327,7 +327,7 @@ layer_spatial_dropout_1d <- function(object, rate, input_shape = NULL, batch_siz
 layer_spatial_dropout_2d <- function(object, rate, data_format = NULL, input_shape = NULL,
                                      batch_size = NULL, dtype = NULL, name = NULL,
                                      trainable = NULL) {
-  create_layer("SpatialDropout2D", object, list(
+  tb_create_builtin_layer("SpatialDropout2D", object, list(
     rate = check_rate(rate), data_format = check_data_format(data_format),
     input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable))

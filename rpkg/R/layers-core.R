@@ -14,7 +14,7 @@ compose_layer <- function(object, layer) {
   tb_method(layer, "__call__", object)
 }
 
-create_layer <- function(class_name, object, args) {
+tb_create_builtin_layer <- function(class_name, object, args) {
   # Force the object first: in a pipe it holds the layers before this one,
   # which must be created (and named) first.
   object <- if (missing(object)) NULL else check_layer_object(object)
@@ -105,7 +105,7 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
                         bias_constraint = NULL, input_shape = NULL, batch_size = NULL,
                         dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL) {
   input_shape <- input_dim_shape(input_dim, input_shape)
-  create_layer("Dense", object, list(
+  tb_create_builtin_layer("Dense", object, list(
     units = check_count(units), activation = check_activation(activation),
     use_bias = check_flag(use_bias),
     kernel_initializer = check_keras_object(kernel_initializer, "initializer"),
@@ -141,7 +141,7 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
 #' @export
 layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL,
                              dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Activation", object, list(
+  tb_create_builtin_layer("Activation", object, list(
     activation = check_activation(activation, null_ok = FALSE), input_shape = input_shape,
     batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
@@ -152,7 +152,7 @@ named_activation <- function(activation) {
   force(activation)
   function(object, input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
            trainable = NULL) {
-    create_layer("Activation", object, list(
+    tb_create_builtin_layer("Activation", object, list(
       activation = activation, input_shape = input_shape, batch_size = batch_size,
       dtype = dtype, name = name, trainable = trainable
     ))
@@ -204,7 +204,7 @@ layer_activation_softmax <- named_activation("softmax")
 #' @export
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL,
                           batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Dropout", object, list(
+  tb_create_builtin_layer("Dropout", object, list(
     rate = check_rate(rate), noise_shape = check_shape(noise_shape), seed = check_seed(seed),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
     trainable = trainable
@@ -216,7 +216,7 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL,
                                  batch_size = NULL, dtype = NULL, name = NULL,
                                  trainable = NULL) {
-  create_layer("GaussianNoise", object, list(
+  tb_create_builtin_layer("GaussianNoise", object, list(
     stddev = check_number(stddev, min = 0), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
@@ -227,7 +227,7 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
 layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL,
                                    batch_size = NULL, dtype = NULL, name = NULL,
                                    trainable = NULL) {
-  create_layer("GaussianDropout", object, list(
+  tb_create_builtin_layer("GaussianDropout", object, list(
     rate = check_rate(rate), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
@@ -259,7 +259,7 @@ layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL
 #' @export
 layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Flatten", object, list(
+  tb_create_builtin_layer("Flatten", object, list(
     data_format = check_data_format(data_format), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
@@ -269,7 +269,7 @@ layer_flatten <- function(object, data_format = NULL, input_shape = NULL, batch_
 #' @export
 layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Reshape", object, list(
+  tb_create_builtin_layer("Reshape", object, list(
     target_shape = check_target_shape(target_shape), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
@@ -279,7 +279,7 @@ layer_reshape <- function(object, target_shape, input_shape = NULL, batch_size =
 #' @export
 layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, dtype = NULL,
                           name = NULL, trainable = NULL) {
-  create_layer("Permute", object, list(
+  tb_create_builtin_layer("Permute", object, list(
     dims = as.list(check_permutation(dims)), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
   ))
@@ -289,7 +289,7 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, d
 #' @export
 layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL,
                                 dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("RepeatVector", object, list(
+  tb_create_builtin_layer("RepeatVector", object, list(
     n = check_count(n), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
   ))
@@ -329,7 +329,7 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
                                       beta_constraint = NULL, gamma_constraint = NULL,
                                       input_shape = NULL, batch_size = NULL, dtype = NULL,
                                       name = NULL, trainable = NULL) {
-  create_layer("BatchNormalization", object, list(
+  tb_create_builtin_layer("BatchNormalization", object, list(
     axis = check_axes(axis), momentum = check_number(momentum, min = 0, max = 1),
     epsilon = check_number(epsilon, min = 0, min_open = TRUE),
     center = check_flag(center), scale = check_flag(scale),
@@ -355,7 +355,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
                                       gamma_constraint = NULL, input_shape = NULL,
                                       batch_size = NULL, dtype = NULL, name = NULL,
                                       trainable = NULL) {
-  create_layer("LayerNormalization", object, list(
+  tb_create_builtin_layer("LayerNormalization", object, list(
     axis = check_axes(axis), epsilon = check_number(epsilon, min = 0, min_open = TRUE),
     center = check_flag(center), scale = check_flag(scale),
     beta_initializer = check_keras_object(beta_initializer, "initializer"),
@@ -388,7 +388,7 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 layer_activity_regularization <- function(object, l1 = 0, l2 = 0, input_shape = NULL,
                                           batch_size = NULL, dtype = NULL, name = NULL,
                                           trainable = NULL) {
-  create_layer("ActivityRegularization", object, list(
+  tb_create_builtin_layer("ActivityRegularization", object, list(
     l1 = check_number(l1, min = 0), l2 = check_number(l2, min = 0), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype,
     name = name, trainable = trainable

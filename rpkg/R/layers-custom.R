@@ -1,11 +1,5 @@
 # Layers whose code the user writes in R: layer_lambda() and layer classes
 # (new_layer_class(), Layer(), create_layer(), create_layer_wrapper()).
-#
-# keras R exports create_layer(layer_class, object, args); layers-core.R (sourced
-# before this file) defines the package's internal create_layer(class_name,
-# object, args) for the built-in layers, kept here: the exported one below
-# hands a class name on to it.
-tb_create_builtin_layer <- create_layer
 
 # A layer class written in R is a Python class made at run time
 # (bridge/rclasses.py). Each of its methods is an R function that Python calls
@@ -314,11 +308,6 @@ Layer <- function(classname, initialize = NULL, build = NULL, call = NULL,
 #' }
 #' @export
 create_layer <- function(layer_class, object, args = list()) {
-  if (is.character(layer_class) && length(layer_class) == 1) {
-    # the package's own layers by class name (the layer_*() functions)
-    if (missing(object)) return(tb_create_builtin_layer(layer_class, args = args))
-    return(tb_create_builtin_layer(layer_class, object, args))
-  }
   object <- if (missing(object)) NULL else check_layer_object(object)
   klass <- tb_layer_class_of(layer_class)
   if (is.null(klass)) {

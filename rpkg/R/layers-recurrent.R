@@ -28,7 +28,7 @@
 layer_embedding <- function(object, input_dim, output_dim, mask_zero = FALSE,
                             input_length = NULL, input_shape = NULL, batch_size = NULL,
                             dtype = NULL, name = NULL, trainable = NULL, ...) {
-  create_layer("Embedding", object, c(list(
+  tb_create_builtin_layer("Embedding", object, c(list(
     input_dim = check_count(input_dim), output_dim = check_count(output_dim),
     mask_zero = check_flag(mask_zero), input_length = check_count(input_length, null_ok = TRUE),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
@@ -57,7 +57,7 @@ embedding_options <- tb_option_checks(c(
 #' @export
 layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size = NULL,
                           dtype = NULL, name = NULL, trainable = NULL) {
-  create_layer("Masking", object, list(
+  tb_create_builtin_layer("Masking", object, list(
     mask_value = check_number(mask_value), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable))
 }
@@ -102,7 +102,7 @@ recurrent <- function(class_name, object, args, dots) {
   if (!missing(object)) force(object)
   options <- recurrent_options
   if (class_name == "LSTM") options <- c(options, tb_option_checks("unit_forget_bias"))
-  create_layer(class_name, object, c(args, check_options(dots, options)))
+  tb_create_builtin_layer(class_name, object, c(args, check_options(dots, options)))
 }
 
 recurrent_options <- tb_option_checks(c(
@@ -203,7 +203,7 @@ reset_states <- function(object) {
 #' @export
 bidirectional <- function(object, layer, merge_mode = "concat", input_shape = NULL,
                           name = NULL) {
-  create_layer("Bidirectional", object, list(
+  tb_create_builtin_layer("Bidirectional", object, list(
     layer = check_keras_object(layer, "layer"),
     merge_mode = check_string(merge_mode, choices = c("concat", "sum", "mul", "ave"),
                               null_ok = TRUE),
@@ -213,6 +213,6 @@ bidirectional <- function(object, layer, merge_mode = "concat", input_shape = NU
 #' @rdname bidirectional
 #' @export
 time_distributed <- function(object, layer, input_shape = NULL, name = NULL) {
-  create_layer("TimeDistributed", object, list(
+  tb_create_builtin_layer("TimeDistributed", object, list(
     layer = check_keras_object(layer, "layer"), input_shape = input_shape, name = name))
 }

@@ -52,6 +52,12 @@ check_path_for_reading <- function(filepath, what) {
 #'   `FALSE`).
 #' @param compile Compile the loaded model as it was saved (`TRUE` or
 #'   `FALSE`).
+#' @param custom_objects A named list of the layer classes (made with
+#'   [new_layer_class()] or [Layer()]) and functions the saved model uses,
+#'   each under the name it was saved with, or `NULL`.
+#' @param safe_mode `TRUE` (the default) refuses a file that holds an R
+#'   function (e.g. of a [layer_lambda()]), since restoring it would run code
+#'   from the file; `FALSE` restores it: only for files you trust.
 #' @param model A raw vector from `serialize_model()` (for
 #'   `unserialize_model()`).
 #' @return `save_*()`: `object`, invisibly; `load_model()` and
@@ -81,10 +87,11 @@ save_model <- function(object, filepath, overwrite = TRUE, include_optimizer = T
 
 #' @rdname model-persistence
 #' @export
-load_model <- function(filepath, compile = TRUE) {
+load_model <- function(filepath, custom_objects = NULL, compile = TRUE, safe_mode = TRUE) {
   filepath <- check_path_for_reading(filepath, "model")
   compile <- check_flag(compile)
-  tb_call("engine.keras.models.load_model", filepath, compile = compile)
+  tb_load_model_custom(filepath, compile = compile, custom_objects = custom_objects,
+                       safe_mode = safe_mode)
 }
 
 #' @rdname model-persistence
@@ -115,10 +122,11 @@ serialize_model <- function(object, include_optimizer = TRUE) {
 
 #' @rdname model-persistence
 #' @export
-unserialize_model <- function(model, compile = TRUE) {
+unserialize_model <- function(model, custom_objects = NULL, compile = TRUE, safe_mode = TRUE) {
   if (!is.raw(model) || length(model) == 0) {
     tb_arg_error("model", "the raw vector that serialize_model() made", model)
   }
   compile <- check_flag(compile)
-  tb_call("engine.keras.models.deserialize_model", model, compile = compile)
+  tb_load_model_custom(model, compile = compile, custom_objects = custom_objects,
+                       safe_mode = safe_mode)
 }

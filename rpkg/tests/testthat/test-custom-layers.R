@@ -201,8 +201,6 @@ test_that("an R error in a method is that R error naming the method and the laye
 
 test_that("a model with a layer class and a lambda saves; loading needs the class and safe_mode = FALSE", {
   skip_if_no_python()
-  # (load_model() will take custom_objects and safe_mode; until then its engine call)
-  load <- tensorbridge:::tb_load_model_custom
   model <- keras_model_sequential(input_shape = c(3)) %>%
     layer_my_dense(units = 2) %>%
     layer_lambda(function(z) z * 3 - 1)
@@ -210,18 +208,26 @@ test_that("a model with a layer class and a lambda saves; loading needs the clas
   path <- tempfile(fileext = ".tbm")
   on.exit(unlink(path))
   save_model(model, path)
-  err <- tryCatch(load(path), error = identity)
+  err <- tryCatch(load_model(path), error = identity)
   expect_equal(conditionMessage(err), paste0(
     "ValueError: ", path, " uses the custom layer class 'MyDense', which tensorbridge does not ",
     "define; pass it when loading: load_model(..., custom_objects = list(MyDense = MyDense)), ",
     "each name given the constructor new_layer_class() returned (or the class Layer() returned)"))
-  err <- tryCatch(load(path, custom_objects = list(MyDense = layer_my_dense)), error = identity)
+  err <- tryCatch(load_model(path, custom_objects = list(MyDense = layer_my_dense)),
+                  error = identity)
   expect_equal(conditionMessage(err), paste0(
     "UnsafeCodeError: ", path, ": the model holds an R function (in the lambda layer '",
     model$layers[[2]]$name, "'), and restoring it would run code from the file; only if you ",
     "trust the file, load it with load_model(..., safe_mode = FALSE)"))
-  again <- load(path, custom_objects = list(MyDense = layer_my_dense), safe_mode = FALSE)
+  again <- load_model(path, custom_objects = list(MyDense = layer_my_dense), safe_mode = FALSE)
   x <- matrix(rnorm(9), 3)
   expect_identical(predict(again, x, verbose = 0), predict(model, x, verbose = 0))
   expect_identical(get_weights(again), get_weights(model))
+  # the same through serialize_model()
+  bytes <- serialize_model(model)
+  expect_error(unserialize_model(bytes, custom_objects = list(MyDense = layer_my_dense)),
+               "the model holds an R function", class = "tensorbridge_error")
+  copy <- unserialize_model(bytes, custom_objects = list(MyDense = layer_my_dense),
+                            safe_mode = FALSE)
+  expect_identical(predict(copy, x, verbose = 0), predict(model, x, verbose = 0))
 })
