@@ -180,6 +180,10 @@ def _call(target, /, *args, **kwargs):
 
 
 def _call_method(obj, name, /, *args, **kwargs):
+    if name == "__call__" and callable(obj):
+        # calling the object itself: for a class (keras$layers$Dense) this
+        # constructs it, where getattr(cls, "__call__") is the unbound method
+        return obj(*args, **kwargs)
     method = getattr(obj, name, None) if isinstance(name, str) else None
     if method is None or not callable(method):
         raise AttributeError(f"a {type(obj).__name__} has no method '{name}'")

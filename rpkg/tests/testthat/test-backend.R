@@ -284,4 +284,13 @@ test_that("`keras` reaches the engine's keras namespace", {
   expect_true("layers" %in% utils::.DollarNames(keras, ""))
   expect_true("Dense" %in% utils::.DollarNames(keras$layers, "Den"))
   expect_equal(as.array(keras$activations$relu(tf$constant(c(-1, 2)))), c(0, 2))
+  # classes construct objects, as in keras R
+  dense <- keras$layers$Dense(units = 3L, use_bias = FALSE)
+  expect_s3_class(dense, "tensorbridge.engine.keras.layers.core.Dense")
+  x <- matrix(c(1, 2, 3, 4), 2)
+  y <- as.array(dense(tf$constant(x, dtype = "float32")))
+  expect_equal(y, x %*% get_weights(dense)[[1]], tolerance = 1e-6)
+  m <- keras$metrics$Mean(name = "m")
+  m$update_state(c(1, 2, 6))
+  expect_equal(as.double(m$result()), 3)
 })
