@@ -4,8 +4,12 @@
 #' Activation functions
 #'
 #' keras R's activation functions, to call on tensors (or R arrays) or to
-#' give as `activation =` to a layer. Each carries its keras name in the
-#' attribute `py_function_name`.
+#' give as `activation =` to a layer. Each but `activation_hard_sigmoid()`
+#' carries its keras name in the attribute `py_function_name`, and a layer
+#' given one uses the engine's activation of that name (same numbers, no
+#' call back into R, saved by name). `activation_hard_sigmoid()` is keras 2's
+#' formula, which differs from the engine's `"hard_sigmoid"` (keras 3's
+#' `relu6(x + 3) / 6`), so a layer calls it as an R function.
 #'
 #' `activation_relu()`: `max(x, 0)`, with `alpha` the slope below
 #' `threshold`, and values capped at `max_value`. `activation_elu()`: `x`
@@ -134,7 +138,6 @@ activation_mish <- function(x) tb_activation("mish", x)
 attr(activation_relu, "py_function_name") <- "relu"
 attr(activation_elu, "py_function_name") <- "elu"
 attr(activation_selu, "py_function_name") <- "selu"
-attr(activation_hard_sigmoid, "py_function_name") <- "hard_sigmoid"
 attr(activation_linear, "py_function_name") <- "linear"
 attr(activation_sigmoid, "py_function_name") <- "sigmoid"
 attr(activation_softmax, "py_function_name") <- "softmax"

@@ -321,6 +321,9 @@ check_keras_object <- function(x, kind, arg = tb_arg_name(substitute(x)), null_o
 }
 
 check_activation <- function(x, arg = tb_arg_name(substitute(x)), null_ok = TRUE) {
+  # activation_relu and friends name the engine's own activation
+  name <- if (is.function(x)) attr(x, "py_function_name", exact = TRUE)
+  if (is.character(name) && length(name) == 1) return(name)
   check_keras_object(x, "activation", arg, null_ok = null_ok)
 }
 

@@ -294,3 +294,21 @@ test_that("`keras` reaches the engine's keras namespace", {
   m$update_state(c(1, 2, 6))
   expect_equal(as.double(m$result()), 3)
 })
+
+test_that("a layer given activation_*() uses the engine's activation of that name", {
+  skip_if_no_python()
+  x <- matrix(seq(-3, 3, length.out = 8), 2)
+  for (f in list(activation_relu, activation_tanh, activation_softmax, activation_gelu)) {
+    model <- keras_model_sequential(input_shape = 4) %>%
+      layer_dense(units = 4, activation = f, kernel_initializer = "identity",
+                  bias_initializer = "zeros")
+    expect_identical(model$layers[[1]]$get_config()$activation, attr(f, "py_function_name"))
+    expect_equal(predict(model, x, verbose = 0), as.array(f(x)), tolerance = 1e-6)
+  }
+  # keras 2's hard sigmoid stays an R function (the engine's is keras 3's)
+  model <- keras_model_sequential(input_shape = 4) %>%
+    layer_dense(units = 4, activation = activation_hard_sigmoid,
+                kernel_initializer = "identity", bias_initializer = "zeros")
+  expect_equal(predict(model, x, verbose = 0), pmin(pmax(0.2 * x + 0.5, 0), 1),
+               tolerance = 1e-6)
+})
