@@ -209,9 +209,9 @@ run_cases("recurrent, embedding and merge layers", list(
   bad(bidirectional(layer = "lstm"), "bidirectional(): `layer` must be a layer (e.g. layer_lstm(units = 8)), not \"lstm\"."),
   bad(time_distributed(layer = 3), "time_distributed(): `layer` must be a layer (e.g. layer_lstm(units = 8)), not 3."),
   bad(layer_concatenate(list(1, 2)),
-      "layer_concatenate(): `inputs` must be a list of two or more tensors, e.g. list(a, b) (or missing), not a list of length 2."),
+      "layer_concatenate(): `inputs` must be a list of two or more tensors, e.g. list(a, b), or the tensors one by one (or missing), not a list of length 2."),
   bad(layer_add(inputs = 3),
-      "layer_add(): `inputs` must be a list of two or more tensors, e.g. list(a, b) (or missing), not 3."),
+      "layer_add(): `inputs` must be a list of two or more tensors, e.g. list(a, b), or the tensors one by one (or missing), not 3."),
   bad(layer_concatenate(axis = 1.5), "layer_concatenate(): `axis` must be one whole number (an axis; -1 is the last), not 1.5."),
   bad(layer_dot(axes = c(1, 2, 3)),
       "layer_dot(): `axes` must be whole numbers (axes; -1 is the last) (1 or 2 of them), not c(1, 2, 3)."),
@@ -504,7 +504,7 @@ run_cases("evaluate and predict", needs_python = TRUE, env = model_env, list(
       "evaluate(): `y` must be a numeric array or a data frame (or a list of them, one per input or output), not NULL."),
   bad(evaluate(m, x, y, foo = 1), "evaluate(): unknown argument `foo`; see ?evaluate.tensorbridge_object for the arguments it takes."),
   bad(predict(m, x, simplify = FALSE), "predict(): unknown argument `simplify`; see ?predict.tensorbridge_object for the arguments it takes."),
-  bad(predict(m, x, 32, 0, TRUE), "predict(): unknown argument TRUE; see ?predict.tensorbridge_object for the arguments it takes."),
+  bad(predict(m, x, 32, 0, NULL, NULL, TRUE), "predict(): unknown argument TRUE; see ?predict.tensorbridge_object for the arguments it takes."),
   bad(predict(m, "a"),
       "predict(): `x` must be a numeric array or a data frame (or a list of them, one per input or output), not \"a\"."),
   bad(predict(m, x, batch_size = 1.5), "predict(): `batch_size` must be one positive whole number (or NULL), not 1.5."),
@@ -638,3 +638,60 @@ test_that("array utilities at the boundaries", {
   expect_equal(pad_sequences(list(c(0.5, 1.5)), maxlen = 3, dtype = "float32"),
                rbind(c(0, 0.5, 1.5)))
 })
+
+# --- R functions as losses and metrics, keras 2's argument forms ---------------------
+
+run_cases("custom metrics, callback_lambda, keras 2 arguments", list(
+  bad(custom_metric(1, function(y_true, y_pred) y_pred),
+      "custom_metric(): `name` must be one string, not 1."),
+  bad(custom_metric("", function(y_true, y_pred) y_pred),
+      "custom_metric(): `name` must be one non-empty string, not \"\"."),
+  bad(custom_metric("m", 3), "custom_metric(): `metric_fn` must be a function, not 3."),
+  bad(optimizer_sgd(lr = -1),
+      "optimizer_sgd(): `lr` must be one finite number >= 0 or a learning_rate_schedule_*() object, not -1."),
+  bad(optimizer_sgd(decay = -1), "optimizer_sgd(): `decay` must be one finite number >= 0, not -1."),
+  bad(optimizer_sgd(learning_rate = 0.1, lr = 0.1),
+      "optimizer_sgd(): `lr` must be left out when `learning_rate` is given (it is its deprecated name), not 0.1."),
+  bad(optimizer_adam(foo = 1),
+      "optimizer_adam(): unknown argument `foo`; see ?optimizer_adam for the arguments it takes."),
+  bad(layer_dense(units = 2, input_dim = 3, input_shape = 3),
+      "layer_dense(): `input_dim` must be NULL when `input_shape` is given (give one of them), not 3."),
+  bad(layer_dense(units = 2, input_dim = 0),
+      "layer_dense(): `input_dim` must be one positive whole number, not 0."),
+  bad(callback_lambda(on_batch_end = function(batch, logs) 1,
+                      on_train_batch_end = function(batch, logs) 1),
+      paste0("callback_lambda(): `on_train_batch_end` must be NULL when `on_batch_end` is given ",
+             "(the same hook under keras' older name): give one of them, not a function.")),
+  bad(callback_lambda(on_test_end = 3),
+      "callback_lambda(): `on_test_end` must be a function (or NULL), not 3.")
+))
+
+merge_env <- function() {
+  env <- new.env()
+  env$a <- layer_input(shape = 2)
+  env$b <- layer_input(shape = 2)
+  env
+}
+
+run_cases("merge layers and R losses", needs_python = TRUE, env = merge_env, list(
+  bad(layer_add(a, 3), "layer_add(): `..1` must be a tensor (the inputs after the first), not 3."),
+  bad(layer_add(a, b, foo = 1),
+      "layer_add(): unknown argument `foo`; see ?layer_add for the arguments it takes."),
+  bad(layer_concatenate(list(a)),
+      paste0("layer_concatenate(): `inputs` must be a list of two or more tensors, e.g. ",
+             "list(a, b), or the tensors one by one (or missing), not a list of length 1.")),
+  bad({
+    model <- keras_model(a, layer_dense(a, units = 1))
+    compile(model, optimizer = "sgd", loss = function(y_true, y_pred) as.array(y_pred))
+    fit(model, matrix(1, 4, 2), matrix(1, 4, 1), verbose = 0)
+  }, paste0("fit(): the loss `custom_loss` returned a double array of dim 4 x 1, not a tensor: ",
+            "compute it from `y_true` and `y_pred` with tensor operations (R's arithmetic on ",
+            "them, tf$... or k_*() functions), without as.array(), so that it has a gradient.")),
+  bad({
+    model <- keras_model(a, layer_dense(a, units = 1))
+    my_metric <- function(y_true, y_pred) "good"
+    compile(model, optimizer = "sgd", loss = "mse", metrics = c(my_metric))
+    evaluate(model, matrix(1, 4, 2), matrix(1, 4, 1), verbose = 0)
+  }, paste0("evaluate(): the metric `my_metric` returned \"good\": a metric function must ",
+            "return a tensor or numbers (one per sample, or one for the batch)."))
+))
