@@ -129,7 +129,19 @@ tb_last_error <- function() {
   # it carries the handle's key and classes, and its environment keeps the
   # handle (and so the Python object) alive.
   make_callable = function(handle) {
-    f <- function(...) tb_method(handle, "__call__", ...)
+    f <- if (any(endsWith(class(handle), ".layers.base.Layer"))) {
+      # a layer: piped onto a sequential model (`model %>% my_layer`) it is
+      # added to the model, as in keras R; otherwise it is called
+      function(...) {
+        if (...length() == 1L && tb_is_sequential(..1)) {
+          tb_method(..1, "add", handle)
+          return(..1)
+        }
+        tb_method(handle, "__call__", ...)
+      }
+    } else {
+      function(...) tb_method(handle, "__call__", ...)
+    }
     attr(f, "tb_key") <- attr(handle, "tb_key")
     class(f) <- class(handle)
     f

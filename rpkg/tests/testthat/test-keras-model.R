@@ -144,3 +144,19 @@ test_that("layers and models are R functions: a shared encoder has one set of we
                tolerance = 1e-6)
   expect_identical(encoder$name, tensorbridge:::tb_getattr(encoder, "name"))
 })
+
+test_that("a layer object piped onto a sequential model is added to it, as in keras R", {
+  skip_if_no_python()
+  hidden <- layer_dense(units = 3, kernel_initializer = "ones", bias_initializer = "zeros")
+  model <- keras_model_sequential(input_shape = 2)
+  expect_identical(model %>% hidden, model)
+  model %>% layer_dense(units = 1, kernel_initializer = "ones", bias_initializer = "zeros")
+  expect_identical(length(model$layers), 2L)
+  x <- matrix(c(1, 2, 3, 4), 2)
+  # ones everywhere: each hidden unit is rowSums(x), the output their sum
+  expect_equal(predict(model, x, verbose = 0), matrix(3 * rowSums(x)), tolerance = 1e-6)
+  # called on a tensor the layer still computes
+  expect_equal(as.array(hidden(as_tensor(x, dtype = "float32"))), cbind(rowSums(x), rowSums(x),
+                                                                       rowSums(x)),
+               tolerance = 1e-6)
+})
