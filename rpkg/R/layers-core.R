@@ -160,24 +160,60 @@ named_activation <- function(activation) {
 }
 
 #' @rdname layer_activation
+#' @param max_value Cap on the output (a number >= 0), or `NULL` for none.
+#' @param negative_slope Slope below `threshold` (a number >= 0).
+#' @param threshold Where the slope changes (a number).
 #' @export
-layer_activation_relu <- named_activation("relu")
+layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0, threshold = 0,
+                                  input_shape = NULL, batch_size = NULL, dtype = NULL,
+                                  name = NULL, trainable = NULL) {
+  tb_create_builtin_layer("ReLU", object, list(
+    max_value = check_number(max_value, min = 0, null_ok = TRUE),
+    negative_slope = check_number(negative_slope, min = 0),
+    threshold = check_number(threshold), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
+
+#' @rdname layer_activation
+#' @param alpha `layer_activation_leaky_relu()`: the slope below zero (a
+#'   number >= 0; keras 2's default 0.3); `layer_activation_elu()`: the
+#'   scale of the negative part.
+#' @export
+layer_activation_leaky_relu <- function(object, alpha = 0.3, input_shape = NULL,
+                                        batch_size = NULL, dtype = NULL, name = NULL,
+                                        trainable = NULL) {
+  tb_create_builtin_layer("LeakyReLU", object, list(
+    alpha = check_number(alpha, min = 0), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
 
 #' @rdname layer_activation
 #' @export
-layer_activation_leaky_relu <- named_activation("leaky_relu")
-
-#' @rdname layer_activation
-#' @export
-layer_activation_elu <- named_activation("elu")
+layer_activation_elu <- function(object, alpha = 1, input_shape = NULL, batch_size = NULL,
+                                 dtype = NULL, name = NULL, trainable = NULL) {
+  tb_create_builtin_layer("ELU", object, list(
+    alpha = check_number(alpha), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
 
 #' @rdname layer_activation
 #' @export
 layer_activation_selu <- named_activation("selu")
 
 #' @rdname layer_activation
+#' @param axis The axis the softmax normalizes over (Python's convention, as
+#'   in keras R: -1 is the last).
 #' @export
-layer_activation_softmax <- named_activation("softmax")
+layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL,
+                                     dtype = NULL, name = NULL, trainable = NULL) {
+  tb_create_builtin_layer("Softmax", object, list(
+    axis = check_axis(axis), input_shape = input_shape, batch_size = batch_size,
+    dtype = dtype, name = name, trainable = trainable
+  ))
+}
 
 #' Dropout and noise layers
 #'

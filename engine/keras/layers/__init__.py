@@ -14,6 +14,7 @@ from .convolutional import (
     SeparableConv2D,
 )
 from .core import (
+    ELU,
     Activation,
     ActivityRegularization,
     Dense,
@@ -21,9 +22,12 @@ from .core import (
     Flatten,
     GaussianDropout,
     GaussianNoise,
+    LeakyReLU,
     Permute,
+    ReLU,
     RepeatVector,
     Reshape,
+    Softmax,
 )
 from .embedding import Embedding, Masking
 from .merge import (
@@ -78,7 +82,8 @@ from .wrappers import Bidirectional, TimeDistributed
 
 Input = _Input
 
-__all__ = ["Activation", "ActivityRegularization", "Add", "Average", "BatchNormalization",
+__all__ = ["ELU", "LeakyReLU", "ReLU", "Softmax", "Activation", "ActivityRegularization",
+           "Add", "Average", "BatchNormalization",
            "Concatenate", "Dense", "Dot", "Dropout", "Flatten", "GaussianDropout",
            "GaussianNoise", "Input", "InputLayer", "KerasTensor", "Layer", "LayerNormalization",
            "Maximum", "Minimum", "Multiply", "Permute", "RepeatVector", "Reshape", "Subtract",

@@ -121,6 +121,86 @@ class Activation(Layer):
         return cfg
 
 
+class _ParametrizedActivation(Layer):
+    """An activation with settings of its own (keras' ReLU, LeakyReLU, ELU,
+    Softmax layers): ``_settings`` names them; ``call`` applies
+    ``_function(inputs, **settings)``."""
+
+    supports_masking = True
+    _settings = ()
+
+    def call(self, inputs):
+        return type(self)._function(inputs, **{k: getattr(self, k) for k in self._settings})
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        cfg = super().get_config()
+        cfg.update({k: getattr(self, k) for k in self._settings})
+        return cfg
+
+
+class ReLU(_ParametrizedActivation):
+    """keras' ReLU layer: ``max_value`` caps, below ``threshold`` the slope is
+    ``negative_slope``."""
+
+    _settings = ("max_value", "negative_slope", "threshold")
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.max_value = _v.non_negative("ReLU", "max_value", max_value, none_ok=True)
+        self.negative_slope = _v.non_negative("ReLU", "negative_slope", negative_slope)
+        self.threshold = _v.number("ReLU", "threshold", threshold)
+
+    @staticmethod
+    def _function(x, max_value, negative_slope, threshold):
+        return _activations.relu(x, negative_slope=negative_slope, max_value=max_value,
+                                 threshold=threshold)
+
+
+class LeakyReLU(_ParametrizedActivation):
+    """keras 2's LeakyReLU: slope ``alpha`` (default 0.3) below zero."""
+
+    _settings = ("alpha",)
+
+    def __init__(self, alpha=0.3, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = _v.non_negative("LeakyReLU", "alpha", alpha)
+
+    @staticmethod
+    def _function(x, alpha):
+        return _activations.leaky_relu(x, negative_slope=alpha)
+
+
+class ELU(_ParametrizedActivation):
+    """keras' ELU layer: ``alpha * (exp(x) - 1)`` below zero."""
+
+    _settings = ("alpha",)
+
+    def __init__(self, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = _v.number("ELU", "alpha", alpha)
+
+    @staticmethod
+    def _function(x, alpha):
+        return _activations.elu(x, alpha=alpha)
+
+
+class Softmax(_ParametrizedActivation):
+    """keras' Softmax layer along ``axis`` (Python's convention, -1 the last)."""
+
+    _settings = ("axis",)
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _v.integer("Softmax", "axis", axis)
+
+    @staticmethod
+    def _function(x, axis):
+        return _activations.softmax(x, axis=axis)
+
+
 class Dropout(Layer):
     """Zero a ``rate`` fraction of inputs (scaling the rest) while training; identity else."""
 

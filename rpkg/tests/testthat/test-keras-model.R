@@ -160,3 +160,26 @@ test_that("a layer object piped onto a sequential model is added to it, as in ke
                                                                        rowSums(x)),
                tolerance = 1e-6)
 })
+
+test_that("activation layers with settings compute keras' formulas", {
+  skip_if_no_python()
+  x <- matrix(c(-2, -0.5, 0.5, 3, -1, 4), 2)
+  out <- function(layer) predict(keras_model_sequential(input_shape = 3) %>% layer, x, verbose = 0)
+  expect_equal(out(layer_activation_leaky_relu()), ifelse(x > 0, x, 0.3 * x), tolerance = 1e-6)
+  expect_equal(out(layer_activation_leaky_relu(alpha = 0.1)), ifelse(x > 0, x, 0.1 * x),
+               tolerance = 1e-6)
+  expect_equal(out(layer_activation_elu(alpha = 2)), ifelse(x > 0, x, 2 * (exp(x) - 1)),
+               tolerance = 1e-6)
+  expect_equal(out(layer_activation_relu(max_value = 1, negative_slope = 0.1, threshold = -1)),
+               pmin(ifelse(x >= -1, x, 0.1 * (x + 1)), 1), tolerance = 1e-6)
+  expect_equal(out(layer_activation_softmax()), exp(x) / rowSums(exp(x)), tolerance = 1e-6)
+  expect_error(layer_activation_leaky_relu(alpha = -1),
+               "`alpha` must be one finite number >= 0, not -1.", fixed = TRUE,
+               class = "tensorbridge_argument_error")
+  # saved and loaded with their settings
+  model <- keras_model_sequential(input_shape = 3) %>% layer_activation_leaky_relu(alpha = 0.1)
+  path <- tempfile(fileext = ".tbm")
+  save_model(model, path)
+  expect_equal(predict(load_model(path), x, verbose = 0), ifelse(x > 0, x, 0.1 * x),
+               tolerance = 1e-6)
+})
