@@ -443,6 +443,321 @@ _layers.register(RLambda)
 
 
 # ---------------------------------------------------------------------------
+# model classes written in R: new_model_class(), keras_model_custom()
+# ---------------------------------------------------------------------------
+#
+# A model class written in R is made by :func:`make_layer_class` too, on
+# :class:`RModel` (a ``Model`` that is also an ``RLayer``): its ``call`` is an
+# R function, sub-layers and metrics assigned to ``self`` are tracked, and
+# ``fit()``/``evaluate()``/``predict()`` run its R ``train_step``/
+# ``test_step``/``predict_step`` in place of the built-in steps when the
+# class defines them (keras 2's semantics: ``data`` is ``list(x, y)`` or
+# ``list(x, y, sample_weight)``; the step returns a named list of metric
+# values, which the progress bar, the callbacks and the history receive).
+# ``self$compiled_loss``, ``self$compiled_metrics``, ``self$metrics`` and
+# ``self$losses`` are keras 2's.
+
+
+def _model_text(model) -> str:
+    name = getattr(model, "name", None)
+    kind = type(model).__name__
+    return f"model '{name}' ({kind})" if name else f"a {kind} model"
+
+
+def _as_list(value):
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _as_host_list(value):
+    return [None if v is None else _host_array(v) for v in _as_list(value)]
+
+
+def _host_array(v):
+    if isinstance(v, Tensor):
+        return v.numpy()
+    return np.asarray(v, dtype=np.float32) if not isinstance(v, np.ndarray) else v
+
+
+class _CompiledLoss:
+    """keras 2's ``model$compiled_loss(y_true, y_pred, sample_weight,
+    regularization_losses)``: the compiled loss(es), weighted and summed, plus
+    ``regularization_losses``; it updates the model's ``loss`` metric."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        from tensorbridge.engine.keras import model as _m
+
+        model = self._model
+        model._need_compiled("compiled_loss")
+        c = model._compiled
+        ys = _as_list(y_true)
+        preds = [_to_tensor(p) for p in _as_list(y_pred)]
+        sws = _as_list(sample_weight) if sample_weight is not None else [None] * len(preds)
+        if len(ys) != len(c.losses) or len(preds) != len(c.losses):
+            raise ValueError(f"compiled_loss of {_model_text(model)}: the model has "
+                             f"{len(c.losses)} output(s), but y_true has {len(ys)} and y_pred "
+                             f"{len(preds)}; give one of each per output")
+        total, per_output = None, []
+        for i, loss in enumerate(c.losses):
+            if loss is None:
+                per_output.append(None)
+                continue
+            sw = None if sws[i] is None else _to_tensor(sws[i])
+            mask = _m.get_keras_mask(preds[i])
+            if mask is not None:
+                sw = _m._masked_loss_weights(mask, sw, loss.reduction, preds[i].dtype)
+            v = loss(_to_tensor(ys[i]), preds[i], sample_weight=sw)
+            per_output.append(v)
+            term = v * c.loss_weights[i] if c.loss_weights[i] != 1.0 else v
+            total = term if total is None else total + term
+        for extra in flatten(regularization_losses or []):
+            total = _to_tensor(extra) if total is None else total + extra
+        if not hasattr(model, "_loss_tracker"):
+            model._make_trackers()
+        n = np.asarray(float(preds[0].shape[0] if preds[0].shape else 1))
+        model._loss_tracker.update_state(np.asarray(float(_host_array(total))), n)
+        for t, v in zip(model._out_trackers, per_output):
+            if t is not None and v is not None:
+                t.update_state(np.asarray(float(_host_array(v))), n)
+        return total
+
+
+class _CompiledMetrics:
+    """keras 2's ``model$compiled_metrics``: ``update_state(y_true, y_pred,
+    sample_weight)`` updates the metrics given to ``compile()``."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        model = self._model
+        model._need_compiled("compiled_metrics")
+        c = model._compiled
+        ys = _as_host_list(y_true)
+        preds = _as_host_list(y_pred)
+        sws = _as_host_list(sample_weight) if sample_weight is not None else [None] * len(preds)
+        if c.metric_objs is None:
+            c.build_metrics(ys, preds)
+        for i, _, m, weighted in c.metric_objs or []:
+            m.update_state(ys[i], preds[i], sws[i] if weighted else None)
+
+    def reset_state(self):
+        c = self._model._compiled
+        for _, _, m, _ in (c.metric_objs or []) if c else []:
+            m.reset_state()
+
+    @property
+    def metrics(self):
+        c = self._model._compiled
+        return [m for _, _, m, _ in (c.metric_objs or [])] if c else []
+
+
+def _model_base():
+    from tensorbridge.engine.keras.model import Model
+
+    return Model
+
+
+_Model = _model_base()
+
+
+class RModel(RLayer, _Model):
+    """Base of the model classes made by :func:`make_model_class`."""
+
+    _r_classname = "RModel"
+
+    def __setattr__(self, name, value):
+        _Model.__setattr__(self, name, value)
+        if not name.startswith("_") and name != "optimizer":
+            self._track(value)
+
+    def _track(self, value):
+        from tensorbridge.engine.keras import metrics as _metrics
+
+        if isinstance(value, _metrics.Metric):
+            tracked = self.__dict__.setdefault("_r_metrics", [])
+            if not any(t is value for t in tracked):
+                tracked.append(value)
+        elif isinstance(value, (list, tuple)) and not isinstance(value, str):
+            for v in value:
+                self._track(v)
+        else:
+            RLayer._track(self, value)
+
+    def _sublayers(self):
+        out = []
+        for layer in list(self.__dict__.get("_r_layers", ())) + list(
+                self.__dict__.get("_tracked", ())):
+            if not any(layer is o for o in out):
+                out.append(layer)
+        return out
+
+    @property
+    def layers(self):
+        return self._sublayers()
+
+    def __call__(self, inputs, *args, training=None, **kwargs):
+        if not any(isinstance(t, KerasTensorType) for t in flatten(inputs)):
+            # keras: the losses added during a call are those of the latest call
+            for layer in self._all_layers():
+                if layer._losses:
+                    layer._losses = []
+        return _Model.__call__(self, inputs, *args, training=training, **kwargs)
+
+    # -- keras 2's handles on the compiled loss and metrics --------------------
+    @property
+    def compiled_loss(self):
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        return _CompiledMetrics(self)
+
+    @property
+    def metrics(self):
+        """The loss metric(s) once compiled, the compiled metrics, and the
+        metrics assigned to ``self`` (reset at the start of each epoch)."""
+        out = []
+        if self._compiled is not None:
+            if not hasattr(self, "_loss_tracker"):
+                self._make_trackers()
+            out.append(self._loss_tracker)
+            out += [t for t in self._out_trackers if t is not None]
+            out += [m for _, _, m, _ in (self._compiled.metric_objs or [])]
+        out += list(self.__dict__.get("_r_metrics", ()))
+        return out
+
+    @property
+    def losses(self):
+        """keras' ``model$losses``: the losses the layers added in the latest
+        call and the weights' regularization terms."""
+        out = []
+        for layer in self._all_layers():
+            out += list(layer._losses)
+        for v in self.weights:
+            reg = getattr(v, "regularizer", None)
+            if reg is not None:
+                out.append(reg(v))
+        return out
+
+    def _reset_metrics(self):
+        if self._compiled is not None:
+            _Model._reset_metrics(self)
+        for m in self.__dict__.get("_r_metrics", ()):
+            m.reset_state()
+
+    # -- the steps: R's when the class defines them -----------------------------
+    def _overrides(self, name):
+        return getattr(type(self), name) is not getattr(RModel, name)
+
+    def _data(self, xs, ys=None, sws=None):
+        from tensorbridge.engine.keras.model import _wrap
+
+        x = [_wrap(a) for a in xs]
+        x = x[0] if len(x) == 1 and not self._multi_input() else x
+        if ys is None:
+            return x
+        y = [_wrap(a) for a in ys]
+        y = y[0] if len(y) == 1 else y
+        if all(w is None for w in sws or []):
+            return (x, y)
+        w = [None if a is None else _wrap(np.asarray(a, np.float32)) for a in sws]
+        return (x, y, w[0] if len(w) == 1 else w)
+
+    def _unpack(self, data, method):
+        items = list(data) if isinstance(data, (list, tuple)) else [data]
+        if not 1 <= len(items) <= 3:
+            raise ValueError(f"{method}() of {_model_text(self)}: `data` must be list(x), "
+                             f"list(x, y) or list(x, y, sample_weight), not a list of "
+                             f"{len(items)}")
+        xs = _as_host_list(items[0])
+        ys = _as_host_list(items[1]) if len(items) > 1 and items[1] is not None else None
+        sws = (_as_host_list(items[2]) if len(items) > 2 and items[2] is not None
+               else [None] * len(ys or [None]))
+        return xs, ys, sws
+
+    def _step_logs(self, method, out):
+        if out == [] or out is None:
+            return {}
+        if not isinstance(out, dict):
+            raise TypeError(f"{method}() of {_model_text(self)} must return a named list of "
+                            f"metric values (e.g. list(loss = loss)), not {_describe(out)}")
+        logs = {}
+        for k, v in out.items():
+            try:
+                a = _host_array(v)
+                logs[str(k)] = float(a) if np.ndim(a) == 0 or np.size(a) == 1 else a
+            except (TypeError, ValueError):
+                raise TypeError(f"{method}() of {_model_text(self)} must return numbers or "
+                                f"tensors; its element '{k}' is {_describe(v)}") from None
+        return logs
+
+    def train_step(self, data):
+        """keras' built-in step on ``data``: R's ``super$train_step(data)``."""
+        xs, ys, sws = self._unpack(data, "train_step")
+        return _Model._train_step(self, xs, ys, sws)
+
+    def test_step(self, data):
+        xs, ys, sws = self._unpack(data, "test_step")
+        return _Model._test_step(self, xs, ys, sws)
+
+    def predict_step(self, data):
+        xs, _, _ = self._unpack(data, "predict_step")
+        preds = _Model._predict_step(self, xs)
+        return preds[0] if len(preds) == 1 else preds
+
+    def _train_step(self, xs, ys, sws):
+        if not self._overrides("train_step"):
+            return _Model._train_step(self, xs, ys, sws)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = self.train_step(self._data(xs, ys, sws))
+        logs = self._step_logs("train_step", out)
+        loss = logs.get("loss")
+        self._finite_loss = not isinstance(loss, float) or math.isfinite(loss)
+        if not self._finite_loss:
+            self._last_loss = "NaN" if loss != loss else ("Inf" if loss > 0 else "-Inf")
+        return logs
+
+    def _test_step(self, xs, ys, sws):
+        if not self._overrides("test_step"):
+            return _Model._test_step(self, xs, ys, sws)
+        return self._step_logs("test_step", self.test_step(self._data(xs, ys, sws)))
+
+    def _predict_step(self, xs):
+        if not self._overrides("predict_step"):
+            return _Model._predict_step(self, xs)
+        out = self.predict_step((self._data(xs),))
+        out = _as_output(self, "predict_step", out)
+        return [_host_array(p) for p in flatten(out)]
+
+
+def _keras_tensor_type():
+    from tensorbridge.engine.keras.layers.base import KerasTensor
+
+    return KerasTensor
+
+
+KerasTensorType = _keras_tensor_type()
+
+
+def make_model_class(classname, methods=None, uses_training=None, uses_mask=None,
+                     parent=None):
+    """A new model class (see :class:`RModel`) whose methods are R functions;
+    ``parent``: a model class made here before (default :class:`RModel`)."""
+    if parent is None:
+        parent = RModel
+    elif not (inspect.isclass(parent) and issubclass(parent, RModel)):
+        raise TypeError("`inherit` must be a model class made with new_model_class(), not "
+                        f"{_describe(parent)}")
+    return make_layer_class(classname, methods, uses_training=uses_training,
+                            uses_mask=uses_mask, parent=parent)
+
+
+# ---------------------------------------------------------------------------
 # loading models that hold R code
 # ---------------------------------------------------------------------------
 

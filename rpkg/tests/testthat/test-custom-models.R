@@ -1,0 +1,295 @@
+# Models written in R: keras_model_custom(), new_model_class(), and
+# train_step()/test_step()/predict_step() overrides. Every number is checked
+# against the equivalent keras_model_sequential() (same initial weights) or
+# base R arithmetic.
+
+set.seed(12)
+xm <- matrix(rnorm(40), 10)
+ym <- matrix(rnorm(20), 10)
+w1 <- matrix(rnorm(12) / 2, 4)
+b1 <- c(0.1, -0.2, 0.05)
+w2 <- matrix(rnorm(6) / 2, 3)
+b2 <- c(0.3, -0.1)
+init <- list(w1, array(b1), w2, array(b2))
+
+sequential_twin <- function() {
+  model <- keras_model_sequential(input_shape = c(4)) %>%
+    layer_dense(units = 3, activation = "tanh") %>%
+    layer_dense(units = 2)
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse",
+                    metrics = "mae")
+  model
+}
+
+forward <- function(x, w) {
+  h <- tanh(x %*% w[[1]] + matrix(w[[2]], nrow(x), length(w[[2]]), byrow = TRUE))
+  h %*% w[[3]] + matrix(w[[4]], nrow(x), length(w[[4]]), byrow = TRUE)
+}
+
+test_that("keras_model_custom() predicts and trains as the equivalent Sequential model", {
+  skip_if_no_python()
+  model <- keras_model_custom(name = "mine", function(self) {
+    self$dense1 <- layer_dense(units = 3, activation = "tanh")
+    self$dense2 <- layer_dense(units = 2)
+    function(inputs, mask = NULL, training = FALSE) {
+      inputs %>% self$dense1() %>% self$dense2()
+    }
+  })
+  expect_true(inherits(model, "tensorbridge.engine.keras.model.Model"))
+  expect_equal(model$name, "mine")
+  model(as_tensor(xm[1:2, ], dtype = "float32"))  # builds the layers
+  set_weights(model, init)
+  expect_equal(predict(model, xm, verbose = 0), forward(xm, init), tolerance = 1e-5,
+               ignore_attr = TRUE)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse",
+                    metrics = "mae")
+  twin <- sequential_twin()
+  h1 <- fit(model, xm, ym, epochs = 3, batch_size = 4, shuffle = FALSE, verbose = 0)
+  h2 <- fit(twin, xm, ym, epochs = 3, batch_size = 4, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  expect_false(isTRUE(all.equal(get_weights(model)[[1]], w1)))  # it did train
+  expect_equal(h1$metrics, h2$metrics, tolerance = 1e-6)
+  expect_equal(evaluate(model, xm, ym, verbose = 0), evaluate(twin, xm, ym, verbose = 0),
+               tolerance = 1e-6)
+  expect_equal(predict(model, xm, verbose = 0), predict(twin, xm, verbose = 0),
+               tolerance = 1e-6)
+  # summary() counts the tracked layers' parameters: (4 x 3 + 3) + (3 x 2 + 2)
+  text <- capture.output(summary(model))
+  expect_true(any(grepl("^Total params: 23$", text)))
+  expect_length(model$layers, 2)
+})
+
+test_that("keras_model_custom() passes `training` when the forward pass takes it", {
+  skip_if_no_python()
+  seen <- new.env()
+  model <- keras_model_custom(function(self) {
+    self$dense <- layer_dense(units = 1, use_bias = FALSE, kernel_initializer = "ones")
+    function(inputs, training = FALSE) {
+      seen$training <- c(seen$training, isTRUE(training))
+      self$dense(inputs)
+    }
+  })
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0), loss = "mse")
+  model(as_tensor(xm[1:2, ], dtype = "float32"))  # builds it (training not given)
+  expect_false(any(seen$training))  # the function's default (FALSE)
+  seen$training <- NULL
+  fit(model, xm, ym[, 1], epochs = 1, batch_size = 10, verbose = 0)
+  expect_equal(seen$training, TRUE)
+  seen$training <- NULL
+  out <- predict(model, xm, verbose = 0)
+  expect_equal(seen$training, FALSE)
+  expect_equal(as.vector(out), rowSums(xm), tolerance = 1e-5)
+})
+
+TwoDense <- new_model_class(
+  "TwoDense",
+  initialize = function(units, ...) {
+    super$initialize(...)
+    self$hidden <- layer_dense(units = units, activation = "tanh")
+    self$out <- layer_dense(units = 2)
+  },
+  call = function(inputs) self$out(self$hidden(inputs))
+)
+
+test_that("new_model_class(): a model class whose instances train as the Sequential twin", {
+  skip_if_no_python()
+  expect_s3_class(TwoDense, "tensorbridge_model_class")
+  model <- TwoDense(units = 3, name = "two")
+  expect_equal(model$name, "two")
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse",
+                    metrics = "mae")
+  twin <- sequential_twin()
+  for (epoch in 1:2) {
+    fit(model, xm, ym, epochs = 1, batch_size = 5, shuffle = FALSE, verbose = 0)
+    fit(twin, xm, ym, epochs = 1, batch_size = 5, shuffle = FALSE, verbose = 0)
+    expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  }
+  expect_equal(predict(model, xm, verbose = 0), forward(xm, get_weights(twin)),
+               tolerance = 1e-5, ignore_attr = TRUE)
+})
+
+# keras 2's custom training step, written in R.
+supervised_step <- function(data) {
+  c(x, y) %<-% data
+  with(tf$GradientTape() %as% tape, {
+    y_pred <- self(x, training = TRUE)
+    loss <- self$compiled_loss(y, y_pred, regularization_losses = self$losses)
+  })
+  gradients <- tape$gradient(loss, self$trainable_variables)
+  self$optimizer$apply_gradients(zip_lists(gradients, self$trainable_variables))
+  self$compiled_metrics$update_state(y, y_pred)
+  results <- list()
+  for (m in self$metrics) results[[m$name]] <- m$result()
+  results
+}
+
+StepModel <- new_model_class(
+  "StepModel",
+  initialize = function(...) {
+    super$initialize(...)
+    self$hidden <- layer_dense(units = 3, activation = "tanh")
+    self$out <- layer_dense(units = 2)
+  },
+  call = function(inputs) self$out(self$hidden(inputs)),
+  train_step = supervised_step
+)
+
+test_that("a train_step() written in R trains as the built-in fit (weights, history, callbacks)", {
+  skip_if_no_python()
+  model <- StepModel()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse",
+                    metrics = "mae")
+  twin <- sequential_twin()
+  epoch_logs <- list()
+  cb <- callback_lambda(on_epoch_end = function(epoch, logs) {
+    epoch_logs[[length(epoch_logs) + 1]] <<- logs
+  })
+  out <- capture.output(
+    h1 <- fit(model, xm, ym, epochs = 2, batch_size = 4, shuffle = FALSE, verbose = 1,
+              callbacks = list(cb)))
+  h2 <- fit(twin, xm, ym, epochs = 2, batch_size = 4, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  expect_equal(h1$metrics, h2$metrics, tolerance = 1e-6)
+  expect_length(epoch_logs, 2)
+  expect_equal(epoch_logs[[2]]$loss, h2$metrics$loss[2], tolerance = 1e-6)
+  expect_true(any(grepl("Epoch 2/2", out)))
+  expect_true(any(grepl("loss: [0-9.]+ - mae: [0-9.]+", out)))
+})
+
+test_that("super$train_step(), test_step() and predict_step() overrides", {
+  skip_if_no_python()
+  Wrapped <- new_model_class(
+    "Wrapped",
+    initialize = function(...) {
+      super$initialize(...)
+      self$hidden <- layer_dense(units = 3, activation = "tanh")
+      self$out <- layer_dense(units = 2)
+    },
+    call = function(inputs) self$out(self$hidden(inputs)),
+    train_step = function(data) super$train_step(data),
+    test_step = function(data) {
+      c(x, y) %<-% data
+      y_pred <- self(x, training = FALSE)
+      list(sq = tf$reduce_sum((y_pred - y)^2))
+    },
+    predict_step = function(data) {
+      x <- data[[1]]
+      self(x) * 2
+    }
+  )
+  model <- Wrapped()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  twin <- sequential_twin()
+  fit(model, xm, ym, epochs = 1, batch_size = 4, shuffle = FALSE, verbose = 0)
+  fit(twin, xm, ym, epochs = 1, batch_size = 4, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  w <- get_weights(model)
+  # evaluate() returns the last batch's logs (here the whole data in one batch)
+  got <- evaluate(model, xm, ym, batch_size = 10, verbose = 0)
+  expect_equal(unname(unlist(got)), sum((forward(xm, w) - ym)^2), tolerance = 1e-4)
+  expect_equal(predict(model, xm, verbose = 0), 2 * forward(xm, w), tolerance = 1e-5,
+               ignore_attr = TRUE)
+})
+
+test_that("train_step() receives sample weights as the third element of `data`", {
+  skip_if_no_python()
+  Weighted <- new_model_class(
+    "Weighted",
+    initialize = function(...) {
+      super$initialize(...)
+      self$hidden <- layer_dense(units = 3, activation = "tanh")
+      self$out <- layer_dense(units = 2)
+    },
+    call = function(inputs) self$out(self$hidden(inputs)),
+    train_step = function(data) {
+      c(x, y, sw) %<-% data
+      with(tf$GradientTape() %as% tape, {
+        y_pred <- self(x, training = TRUE)
+        loss <- self$compiled_loss(y, y_pred, sample_weight = sw)
+      })
+      grads <- tape$gradient(loss, self$trainable_variables)
+      self$optimizer$apply_gradients(zip_lists(grads, self$trainable_variables))
+      list(loss = loss)
+    }
+  )
+  sw <- seq(0.5, 2, length.out = 10)
+  model <- Weighted()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  twin <- sequential_twin()
+  fit(model, xm, ym, sample_weight = sw, epochs = 1, batch_size = 5, shuffle = FALSE,
+      verbose = 0)
+  fit(twin, xm, ym, sample_weight = sw, epochs = 1, batch_size = 5, shuffle = FALSE,
+      verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+})
+
+test_that("an error in train_step() is that R error naming the method; wrong returns are named", {
+  skip_if_no_python()
+  Broken <- new_model_class(
+    "Broken",
+    initialize = function(...) {
+      super$initialize(...)
+      self$out <- layer_dense(units = 2)
+    },
+    call = function(inputs) self$out(inputs),
+    train_step = function(data) stop("no step today")
+  )
+  model <- Broken(name = "broken")
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  err <- tryCatch(fit(model, xm, ym, epochs = 1, verbose = 0), error = identity)
+  expect_equal(conditionMessage(err), "in train_step() of layer 'broken' (Broken): no step today")
+  Unnamed <- new_model_class(
+    "Unnamed",
+    initialize = function(...) {
+      super$initialize(...)
+      self$out <- layer_dense(units = 2)
+    },
+    call = function(inputs) self$out(inputs),
+    train_step = function(data) "done"
+  )
+  model <- Unnamed(name = "unnamed")
+  model %>% compile(optimizer = "sgd", loss = "mse")
+  err <- tryCatch(fit(model, xm, ym, epochs = 1, verbose = 0), error = identity)
+  expect_s3_class(err, "tensorbridge_error")
+  expect_equal(conditionMessage(err), paste0(
+    "TypeError: train_step() of model 'unnamed' (Unnamed) must return a named list of ",
+    "metric values (e.g. list(loss = loss)), not a string"))
+  # R stays usable: the same data fits a working model
+  ok <- TwoDense(units = 2)
+  ok %>% compile(optimizer = "sgd", loss = "mse")
+  expect_s3_class(fit(ok, xm, ym, epochs = 1, verbose = 0), "keras_training_history")
+})
+
+test_that("bad input to keras_model_custom() and new_model_class()", {
+  skip_if_no_python()
+  expect_bad_inputs(list(
+    bad(keras_model_custom(), paste0(
+      "keras_model_custom(): `model_fn` must be a function(self) that makes the layers and ",
+      "returns the forward pass.")),
+    bad(keras_model_custom("f"), paste0(
+      "keras_model_custom(): `model_fn` must be a function(self) that makes the layers and ",
+      "returns the forward pass, not \"f\".")),
+    bad(keras_model_custom(function(self) 3), paste0(
+      "(CustomModel): keras_model_custom(): `model_fn` must return the forward pass, a ",
+      "function(inputs, mask = NULL, training = FALSE), not 3."), fixed = TRUE),
+    bad(keras_model_custom(function(self) identity, name = 3),
+        "keras_model_custom(): `name` must be one string (or NULL), not 3."),
+    bad(new_model_class("bad name"), paste0(
+      "new_model_class(): `classname` must be a name such as \"MyModel\" (letters, digits ",
+      "and underscores), not \"bad name\".")),
+    bad(new_model_class("M", call = 3),
+        "new_model_class(): `call` must be an R function (a method of the class), not 3."),
+    bad(new_model_class("M", inherit = "Model"), paste0(
+      "new_model_class(): `inherit` must be a model class made with new_model_class() (or ",
+      "NULL), not \"Model\"."))
+  ))
+})
