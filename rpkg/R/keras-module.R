@@ -20,33 +20,10 @@
 #'   keras$backend$epsilon()
 #' }
 #' @export
-keras <- structure(list(), class = "tensorbridge_keras_module")
-
-tb_keras_module <- function() {
-  if (is.null(.tb_state$keras_module)) {
-    tb_call("bridge.runtime.resolve", "engine.keras.backend")  # imports keras.backend
-    .tb_state$keras_module <- tb_call("bridge.runtime.resolve", "engine.keras")
-  }
-  .tb_state$keras_module
-}
-
-#' @export
-`$.tensorbridge_keras_module` <- function(x, name) tb_getattr(tb_keras_module(), name)
-
-#' @export
-`[[.tensorbridge_keras_module` <- function(x, i, ...) tb_getattr(tb_keras_module(), i)
-
-#' @export
-print.tensorbridge_keras_module <- function(x, ...) {
-  cat("tensorbridge's keras namespace: keras$layers$Dense(), keras$Model, ",
-      "keras$metrics$Mean(), keras$backend$epsilon() ...\n", sep = "")
-  invisible(x)
-}
-
-#' @rawNamespace S3method(utils::.DollarNames, tensorbridge_keras_module)
-.DollarNames.tensorbridge_keras_module <- function(x, pattern = "") {
-  grep(pattern, tb_call("bridge.tensors.public_names", tb_keras_module()), value = TRUE)
-}
+keras <- structure(list(), class = "tensorbridge_module", path = "engine.keras",
+                   imports = "engine.keras.backend",
+                   what = paste0("tensorbridge's keras namespace: keras$layers$Dense(), ",
+                                 "keras$Model, keras$metrics$Mean(), keras$backend$epsilon() ..."))
 
 #' A tensor shape: `shape()`
 #'

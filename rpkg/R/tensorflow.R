@@ -32,33 +32,40 @@
 #'   as.array(tape$gradient(loss, w))  # 2 * w
 #' }
 #' @export
-tf <- structure(list(), class = "tensorbridge_engine_module")
+tf <- structure(list(), class = "tensorbridge_module", path = "engine",
+                what = paste0("tensorbridge's engine (TensorFlow's names): tf$constant(), ",
+                              "tf$matmul(), tf$GradientTape(), tf$nn$relu() ..."))
 
-tb_engine_module <- function() {
-  if (is.null(.tb_state$engine_module)) {
-    .tb_state$engine_module <- tb_call("bridge.runtime.resolve", "engine")
+# A module object (`tf`, `keras`): `$` and `[[` resolve names in the Python
+# module at its `path` (imported on first use, then cached); `imports` names
+# modules to import first (submodules its names need).
+tb_module_object <- function(x) {
+  path <- attr(x, "path")
+  key <- paste0("module:", path)
+  if (is.null(.tb_state[[key]])) {
+    for (extra in attr(x, "imports")) tb_call("bridge.runtime.resolve", extra)
+    assign(key, tb_call("bridge.runtime.resolve", path), envir = .tb_state)
   }
-  .tb_state$engine_module
+  .tb_state[[key]]
 }
 
 #' @export
-`$.tensorbridge_engine_module` <- function(x, name) tb_getattr(tb_engine_module(), name)
+`$.tensorbridge_module` <- function(x, name) tb_getattr(tb_module_object(x), name)
 
 #' @export
-`[[.tensorbridge_engine_module` <- function(x, i, ...) tb_getattr(tb_engine_module(), i)
+`[[.tensorbridge_module` <- function(x, i, ...) tb_getattr(tb_module_object(x), i)
 
 #' @export
-print.tensorbridge_engine_module <- function(x, ...) {
-  cat("tensorbridge's engine (TensorFlow's names): tf$constant(), tf$matmul(), ",
-      "tf$GradientTape(), tf$nn$relu() ...\n", sep = "")
+print.tensorbridge_module <- function(x, ...) {
+  cat(attr(x, "what"), "\n", sep = "")
   invisible(x)
 }
 
-# completion after `tf$` and `object$` in RStudio and the R console
+# completion after `tf$`, `keras$` and `object$` in RStudio and the R console
 #' @importFrom utils .DollarNames
-#' @rawNamespace S3method(utils::.DollarNames, tensorbridge_engine_module)
-.DollarNames.tensorbridge_engine_module <- function(x, pattern = "") {
-  grep(pattern, tb_call("bridge.tensors.public_names", tb_engine_module()), value = TRUE)
+#' @rawNamespace S3method(utils::.DollarNames, tensorbridge_module)
+.DollarNames.tensorbridge_module <- function(x, pattern = "") {
+  grep(pattern, tb_call("bridge.tensors.public_names", tb_module_object(x)), value = TRUE)
 }
 
 #' @rawNamespace S3method(utils::.DollarNames, tensorbridge_object)
