@@ -82,5 +82,38 @@ def r_classes(obj) -> list[str]:
             continue
         module = klass.__module__
         classes.append(klass.__name__ if module == "builtins" else f"{module}.{klass.__name__}")
+    classes.extend(c for c in keras_classes(type(obj)) if c not in classes)
     classes.append("tensorbridge_object")
     return classes
+
+
+def keras_classes(kind: type) -> list[str]:
+    """The class names keras (R 2.13, TensorFlow 2.13) gives objects of this
+    kind, so that keras code's ``inherits(x, "keras.engine.training.Model")``
+    holds: a model, a layer, a metric, a loss, a callback, an optimizer, a
+    learning rate schedule."""
+    from tensorbridge.engine.keras import callbacks, losses, metrics, optimizers
+    from tensorbridge.engine.keras.layers.base import Layer
+    from tensorbridge.engine.keras.model import Model
+    from tensorbridge.engine.keras.sequential import Sequential
+
+    out = []
+    if issubclass(kind, Sequential):
+        out.append("keras.engine.sequential.Sequential")
+    if kind is Model or issubclass(kind, Sequential):
+        out.append("keras.engine.functional.Functional")
+    if issubclass(kind, Model):
+        out.append("keras.engine.training.Model")
+    if issubclass(kind, Layer):
+        out.append("keras.engine.base_layer.Layer")
+    elif issubclass(kind, metrics.Metric):
+        out += ["keras.metrics.base_metric.Metric", "keras.metrics.Metric"]
+    elif issubclass(kind, losses.Loss):
+        out.append("keras.losses.Loss")
+    elif issubclass(kind, callbacks.Callback):
+        out.append("keras.callbacks.Callback")
+    elif issubclass(kind, optimizers.Optimizer):
+        out += ["keras.optimizers.optimizer.Optimizer", "keras.optimizers.Optimizer"]
+    elif issubclass(kind, optimizers.LearningRateSchedule):
+        out.append("keras.optimizers.schedules.learning_rate_schedule.LearningRateSchedule")
+    return out
