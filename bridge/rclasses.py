@@ -647,10 +647,32 @@ class RModel(RLayer, _Model):
     def _reset_metrics(self):
         if self._compiled is not None:
             _Model._reset_metrics(self)
-        for m in self.__dict__.get("_r_metrics", ()):
+        for m in self.metrics:
             m.reset_state()
 
+    # -- keras 2.13's compute_loss() / compute_metrics() ------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """The compiled loss of ``y_pred`` against ``y`` plus ``self.losses``."""
+        return self.compiled_loss(y, y_pred, sample_weight,
+                                  regularization_losses=self.losses)
+
+    def compute_metrics(self, x=None, y=None, y_pred=None, sample_weight=None):
+        """Updates the compiled metrics; returns every metric's result by name."""
+        self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        return {m.name: m.result() for m in self.metrics}
+
     # -- the steps: R's when the class defines them -----------------------------
+    def _need_compiled(self, what):
+        # a train_step() of one's own may compute its loss itself (keras 3: no
+        # loss given to compile())
+        if self.compiled and what in ("fit", "train_on_batch") and \
+                self._overrides("train_step"):
+            return
+        _Model._need_compiled(self, what)
+
     def _overrides(self, name):
         return getattr(type(self), name) is not getattr(RModel, name)
 
@@ -753,8 +775,30 @@ def make_model_class(classname, methods=None, uses_training=None, uses_mask=None
     elif not (inspect.isclass(parent) and issubclass(parent, RModel)):
         raise TypeError("`inherit` must be a model class made with new_model_class(), not "
                         f"{_describe(parent)}")
-    return make_layer_class(classname, methods, uses_training=uses_training,
-                            uses_mask=uses_mask, parent=parent)
+    methods = {} if isinstance(methods, list) and not methods else dict(methods or {})
+    metrics_fn = methods.pop("metrics", None)
+    cls = make_layer_class(classname, methods, uses_training=uses_training,
+                           uses_mask=uses_mask, parent=parent)
+    if metrics_fn is not None:
+        # keras 3: `metrics` is a property listing the metrics that fit()
+        # resets at the start of each epoch
+        if not isinstance(metrics_fn, RCallable):
+            raise TypeError(f"the method metrics must be an R function, not "
+                            f"{_describe(metrics_fn)}")
+
+        def metrics(self):
+            out = _call_r(self, "metrics()", metrics_fn, (self, cls), {})
+            out = _as_list(out) if out is not None else []
+            from tensorbridge.engine.keras import metrics as _metrics
+
+            for m in out:
+                if not isinstance(m, _metrics.Metric):
+                    raise TypeError(f"metrics() of {_model_text(self)} must return a list of "
+                                    f"metric objects, not a list holding {_describe(m)}")
+            return out
+
+        cls.metrics = property(metrics)
+    return cls
 
 
 # ---------------------------------------------------------------------------

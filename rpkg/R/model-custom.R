@@ -29,7 +29,15 @@
 #' `train_step()` and `test_step()` return a named list of metric values,
 #' which the progress bar, the callbacks and the history receive;
 #' `predict_step()` returns the predictions (a tensor). `super$train_step(data)`
-#' runs the built-in step.
+#' runs the built-in step. keras 2.13's `self$compute_loss(x, y, y_pred,
+#' sample_weight)` and `self$compute_metrics(x, y, y_pred, sample_weight)`
+#' (which returns every metric's result by name) are there too.
+#'
+#' keras 3 style: a model with its own `train_step()` may be compiled without
+#' a loss and keep its own metric objects (e.g. `self$loss_tracker <-
+#' keras$metrics$Mean(name = "loss")`); a method `metrics = function()
+#' list(self$loss_tracker)` then lists them as `self$metrics`, and `fit()`
+#' resets them at the start of each epoch.
 #'
 #' @param classname The class's name (letters, digits, underscores).
 #' @param initialize `function(...)`: the constructor; calls
@@ -40,7 +48,8 @@
 #' @param train_step,test_step,predict_step `function(data)`: optional
 #'   overrides of what `fit()`, `evaluate()` and `predict()` do with a batch
 #'   (see Details).
-#' @param ... Further methods, named (helpers called as `self$name(...)`).
+#' @param ... Further methods, named (helpers called as `self$name(...)`;
+#'   `metrics`, see Details).
 #' @param inherit A model class made with `new_model_class()` to extend
 #'   (`NULL`: a plain model).
 #' @return A model class: a function whose arguments go to `initialize()` and

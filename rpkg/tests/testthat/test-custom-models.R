@@ -232,6 +232,53 @@ test_that("train_step() receives sample weights as the third element of `data`",
   expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
 })
 
+test_that("keras 3 style: metrics of the model's own, listed by metrics(), reset each epoch", {
+  skip_if_no_python()
+  w <- matrix(c(0.5, -1, 0.25, 2, 1, -0.5, 0, 1), 4)
+  Tracked <- new_model_class(
+    "Tracked",
+    initialize = function(...) {
+      super$initialize(...)
+      self$out <- layer_dense(units = 2, use_bias = FALSE)
+      self$loss_tracker <- keras$metrics$Mean(name = "loss")
+      self$batches <- keras$metrics$Sum(name = "batches")
+    },
+    call = function(inputs) self$out(inputs),
+    train_step = function(data) {
+      c(x, y) %<-% data
+      with(tf$GradientTape() %as% tape, {
+        loss <- tf$reduce_mean((self(x, training = TRUE) - y)^2)
+      })
+      grads <- tape$gradient(loss, self$trainable_variables)
+      self$optimizer$apply_gradients(zip_lists(grads, self$trainable_variables))
+      self$loss_tracker$update_state(loss)
+      self$batches$update_state(1)
+      list(loss = self$loss_tracker$result(), batches = self$batches$result())
+    },
+    metrics = function() list(self$loss_tracker, self$batches)
+  )
+  model <- Tracked()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, list(w))
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0))  # weights stay: closed form
+  expect_length(model$metrics, 2)
+  h <- fit(model, xm, ym, epochs = 2, batch_size = 4, shuffle = FALSE, verbose = 0)
+  batch_mse <- vapply(list(1:4, 5:8, 9:10), function(rows) {
+    mean((xm[rows, , drop = FALSE] %*% w - ym[rows, , drop = FALSE])^2)
+  }, 1)
+  expect_equal(h$metrics$loss, rep(mean(batch_mse), 2), tolerance = 1e-5)
+  expect_equal(h$metrics$batches, c(3, 3))  # reset at the start of each epoch
+  # keras 2.13's compute_loss() / compute_metrics() on a compiled model
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0), loss = "mse", metrics = "mae")
+  y_pred <- model(as_tensor(xm, dtype = "float32"))
+  loss <- model$compute_loss(y = as_tensor(ym, dtype = "float32"), y_pred = y_pred)
+  expect_equal(as.array(loss), mean((xm %*% w - ym)^2), tolerance = 1e-5)
+  res <- model$compute_metrics(y = ym, y_pred = y_pred)
+  expect_equal(names(res), c("loss", "batches"))  # the results of the model's metrics()
+  mae <- model$compiled_metrics$metrics[[1]]
+  expect_equal(as.vector(mae$result()), mean(abs(xm %*% w - ym)), tolerance = 1e-5)
+})
+
 test_that("an error in train_step() is that R error naming the method; wrong returns are named", {
   skip_if_no_python()
   Broken <- new_model_class(
