@@ -161,6 +161,41 @@ test_that("a train_step() written in R trains as the built-in fit (weights, hist
   expect_true(any(grepl("loss: [0-9.]+ - mae: [0-9.]+", out)))
 })
 
+test_that("regularization_losses = self$losses: an R step matches fit() with regularizers", {
+  skip_if_no_python()
+  Regularized <- new_model_class(
+    "Regularized",
+    initialize = function(...) {
+      super$initialize(...)
+      self$hidden <- layer_dense(units = 3, activation = "tanh",
+                                 kernel_regularizer = regularizer_l2(0.05))
+      self$out <- layer_dense(units = 2, activity_regularizer = regularizer_l1(0.01))
+    },
+    call = function(inputs) self$out(self$hidden(inputs)),
+    train_step = supervised_step
+  )
+  model <- Regularized()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  twin <- keras_model_sequential(input_shape = c(4)) %>%
+    layer_dense(units = 3, activation = "tanh", kernel_regularizer = regularizer_l2(0.05)) %>%
+    layer_dense(units = 2, activity_regularizer = regularizer_l1(0.01))
+  set_weights(twin, init)
+  twin %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse")
+  h1 <- fit(model, xm, ym, epochs = 2, batch_size = 4, shuffle = FALSE, verbose = 0)
+  h2 <- fit(twin, xm, ym, epochs = 2, batch_size = 4, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  expect_equal(h1$metrics$loss, h2$metrics$loss, tolerance = 1e-6)
+  # self$losses: the l2 term of the kernel and the l1 term of the latest call's
+  # output (the engine's activity term is keras 3's, not divided by the batch size)
+  model(as_tensor(xm, dtype = "float32"))
+  w <- get_weights(model)
+  terms <- vapply(model$losses, function(t) as.vector(as.array(t)), 1)
+  expect_equal(sort(terms), sort(c(0.01 * sum(abs(forward(xm, w))),
+                                   0.05 * sum(w[[1]]^2))), tolerance = 1e-5)
+})
+
 test_that("super$train_step(), test_step() and predict_step() overrides", {
   skip_if_no_python()
   Wrapped <- new_model_class(
