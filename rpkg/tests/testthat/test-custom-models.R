@@ -161,6 +161,28 @@ test_that("a train_step() written in R trains as the built-in fit (weights, hist
   expect_true(any(grepl("loss: [0-9.]+ - mae: [0-9.]+", out)))
 })
 
+test_that("a model class inheriting another one keeps its layers and adds a train_step()", {
+  skip_if_no_python()
+  Child <- new_model_class("Child", inherit = TwoDense, train_step = supervised_step)
+  model <- Child(units = 3)
+  expect_true(inherits(model, "tensorbridge.r.TwoDense"))
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  set_weights(model, init)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0.1), loss = "mse",
+                    metrics = "mae")
+  twin <- sequential_twin()
+  fit(model, xm, ym, epochs = 2, batch_size = 3, shuffle = FALSE, verbose = 0)
+  fit(twin, xm, ym, epochs = 2, batch_size = 3, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
+  expect_equal(capture.output(print(Child)), "<model class Child written in R>")
+  # a layer class is not a model class to inherit from
+  layer_class <- new_layer_class("NotAModel", call = function(inputs) inputs)
+  expect_bad_inputs(list(bad(
+    new_model_class("M2", inherit = layer_class),
+    paste0("new_model_class(): `inherit` must be a model class made with new_model_class() ",
+           "(or NULL), not a function."))), env = environment())
+})
+
 test_that("regularization_losses = self$losses: an R step matches fit() with regularizers", {
   skip_if_no_python()
   Regularized <- new_model_class(
