@@ -837,3 +837,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
     finally:
         _UNSERIALIZE.reset(token_unser)
         _SAFE_MODE.reset(token_safe)
+
+
+def overrides(obj, name):
+    """Whether ``obj`` is a model written in R whose class defines the method
+    ``name`` itself (e.g. a GAN's own ``compile(d_optimizer, g_optimizer)``)."""
+    return isinstance(obj, RModel) and obj._overrides(name)

@@ -105,6 +105,13 @@ compile.default <- function(object, ...) tb_check_model(object, "compile")
 compile.tensorbridge_object <- function(object, optimizer = "rmsprop", loss = NULL,
                                         metrics = NULL, loss_weights = NULL, ...) {
   tb_check_model(object, "compile")
+  if (isTRUE(tb_call("bridge.rclasses.overrides", object, "compile"))) {
+    # a model class written in R with its own compile(): the arguments are its
+    env <- parent.frame()
+    args <- lapply(as.list(match.call(expand.dots = TRUE))[-c(1L, 2L)], eval, envir = env)
+    do.call(tb_method, c(list(object, "compile"), args))
+    return(invisible(object))
+  }
   check_dots_empty(...)
   optimizer <- check_keras_object(optimizer, "optimizer")
   outputs <- tryCatch(unlist(tb_getattr(object, "output_names")), error = function(e) NULL)

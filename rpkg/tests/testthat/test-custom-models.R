@@ -397,3 +397,41 @@ test_that("bad input to keras_model_custom() and new_model_class()", {
       "NULL), not \"Model\"."))
   ))
 })
+
+test_that("a model class with its own compile() gets compile()'s arguments (a GAN's form)", {
+  skip_if_no_python()
+  OwnCompile <- new_model_class(
+    "OwnCompile",
+    initialize = function(...) {
+      super$initialize(...)
+      self$d <- layer_dense(units = 1)
+    },
+    call = function(inputs) self$d(inputs),
+    compile = function(step_optimizer, loss_fn) {
+      super$compile(optimizer = step_optimizer)
+      self$loss_fn <- loss_fn
+    },
+    train_step = function(data) {
+      x <- data[[1]]
+      y <- data[[2]]
+      with(tf$GradientTape() %as% tape, {
+        loss <- self$loss_fn(y, self(x, training = TRUE))
+      })
+      grads <- tape$gradient(loss, self$trainable_variables)
+      self$optimizer$apply_gradients(zip_lists(grads, self$trainable_variables))
+      list(loss = loss)
+    }
+  )
+  model <- OwnCompile()
+  model(as_tensor(xm[1:2, ], dtype = "float32"))
+  w0 <- matrix(c(0.5, -0.25, 0.1, 0.2))
+  set_weights(model, list(w0, array(0.3)))
+  model %>% compile(step_optimizer = optimizer_sgd(learning_rate = 0.1),
+                    loss_fn = function(y_true, y_pred) k_mean(k_square(y_true - y_pred)))
+  y <- ym[, 1, drop = FALSE]
+  fit(model, xm, y, epochs = 1, batch_size = nrow(xm), shuffle = FALSE, verbose = 0)
+  # one gradient step on the mean squared error, in closed form
+  r <- xm %*% w0 + 0.3 - y
+  expect_equal(get_weights(model)[[1]], w0 - 0.1 * 2 * t(xm) %*% r / nrow(xm), tolerance = 1e-5)
+  expect_equal(as.vector(get_weights(model)[[2]]), 0.3 - 0.1 * 2 * mean(r), tolerance = 1e-5)
+})
