@@ -200,6 +200,11 @@ def _r_method(kind, r_name, fn, owner):
                 out = _call_r(self, label, fn, (self, owner[0]), {})
             return _number(self, r_name, out, "a tensor or a number (the metric's value)")
         python_name = r_name
+    elif kind == "metric" and r_name in ("reset_state", "reset_states"):
+        def method(self):  # keras 2.x's older name too: the engine calls reset_state()
+            with no_grad():
+                _call_r(self, label, fn, (self, owner[0]), {})
+        python_name = "reset_state"
     elif kind in ("metric", "loss") and r_name == "get_config":
         def method(self):
             out = _call_r(self, label, fn, (self, owner[0]), {})

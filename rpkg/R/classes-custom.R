@@ -84,12 +84,20 @@ print.tensorbridge_object_class <- function(x, ...) {
 #'   (a float tensor, from 0) and returns the learning rate of that step (a
 #'   tensor or a number, finite and >= 0).
 #'
+#' The objects carry keras' class names after their own, so keras code's
+#' checks hold: `inherits(x, "keras.metrics.Metric")`, `"keras.losses.Loss"`,
+#' `"keras.callbacks.Callback"`,
+#' `"keras.optimizers.schedules.learning_rate_schedule.LearningRateSchedule"`
+#' (as models carry `"keras.engine.training.Model"` and layers
+#' `"keras.engine.base_layer.Layer"`).
+#'
 #' @param classname The class's name (letters, digits, underscores).
 #' @param initialize `function(...)`: the constructor (optional).
 #' @param update_state `function(y_true, y_pred, sample_weight = NULL)`:
 #'   accumulates a batch.
 #' @param result `function()`: the metric's value.
-#' @param reset_state `function()`: resets the accumulators (optional).
+#' @param reset_state `function()`: resets the accumulators (optional; keras
+#'   2.x's older name `reset_states` is taken too).
 #' @param call A loss's `function(y_true, y_pred)`, or a schedule's
 #'   `function(step)`.
 #' @param on_epoch_begin,on_epoch_end,on_train_begin,on_train_end,on_train_batch_begin,on_train_batch_end
@@ -210,14 +218,22 @@ tb_callback_hooks <- c("on_epoch_begin", "on_epoch_end", "on_train_begin", "on_t
 #'     ))
 #'   recorder <- LossRecorder$new()
 #' }
-#' @export
-KerasCallback <- R6::R6Class("KerasCallback", public = c(
-  list(params = NULL, model = NULL,
-       set_params = function(params) self$params <- params,
-       set_model = function(model) self$model <- model),
-  stats::setNames(rep(list(function(...) invisible(NULL)), length(tb_callback_hooks)),
-                  tb_callback_hooks)
-))
+#' @name KerasCallback
+#' @export KerasCallback
+NULL
+
+# (Made by a function, so that roxygen documents it as the object above.)
+# Every hook does nothing.
+tb_keras_callback_class <- function() {
+  R6::R6Class("KerasCallback", public = c(
+    list(params = NULL, model = NULL,
+         set_params = function(params) self$params <- params,
+         set_model = function(model) self$model <- model),
+    stats::setNames(rep(list(function(...) invisible(NULL)), length(tb_callback_hooks)),
+                    tb_callback_hooks)
+  ))
+}
+KerasCallback <- tb_keras_callback_class()
 
 # An R6 KerasCallback object as an engine callback whose hooks call its
 # methods (only those it overrides); anything else is returned as it is.

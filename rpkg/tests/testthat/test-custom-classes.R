@@ -44,6 +44,32 @@ test_that("a metric class written in R gives the running mean over the epoch", {
   expect_true(inherits(metric, "keras.metrics.Metric"))
 })
 
+test_that("a metric class's own reset_state() runs at each epoch", {
+  skip_if_no_python()
+  resets <- new.env()
+  resets$n <- 0
+  Counter <- new_metric_class(
+    "Counter",
+    initialize = function(...) {
+      super$initialize(...)
+      self$n <- self$add_weight(name = "n", initializer = "zeros")
+    },
+    update_state = function(y_true, y_pred, sample_weight = NULL) self$n$assign_add(1),
+    result = function() self$n,
+    reset_states = function() {
+      resets$n <- resets$n + 1
+      self$n$assign(0)
+    }
+  )
+  model <- linear_model()
+  model %>% compile(optimizer = "sgd", loss = "mse", metrics = list(Counter()))
+  history <- model %>% fit(matrix(runif(20), ncol = 2), runif(10), epochs = 3, batch_size = 4,
+                           verbose = 0)
+  # three batches an epoch, counted from 0 again each epoch
+  expect_equal(history$metrics$counter, c(3, 3, 3))
+  expect_gte(resets$n, 2)  # between the epochs
+})
+
 test_that("a loss class written in R trains as the built-in loss", {
   skip_if_no_python()
   MyMSE <- new_loss_class("MyMSE", call = function(y_true, y_pred) {
