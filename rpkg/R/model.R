@@ -133,7 +133,9 @@ compile.tensorbridge_object <- function(object, optimizer = "rmsprop", loss = NU
 # (`metrics = c(my_acc)` shows "my_acc"), else custom_loss / custom_metric.
 prepare_functions <- function(x, expr, kind, outputs = NULL) {
   one <- function(fn, ex, name) {
-    if (!is.function(fn)) return(fn)
+    # an engine object (metric_auc(), a metric or loss class instance) is
+    # callable from R but is not an R function: it goes to the engine as is
+    if (!is.function(fn) || inherits(fn, "tensorbridge_object")) return(fn)
     engine <- attr(fn, "tb_engine_name", exact = TRUE)
     if (!is.null(engine)) return(engine)
     label <- attr(fn, "py_function_name", exact = TRUE)
@@ -245,7 +247,10 @@ check_loss_weights <- function(x, arg = "loss_weights") {
 check_callbacks <- function(x, arg = "callbacks") {
   if (is.null(x)) return(NULL)
   if (!is.list(x) || is.object(x)) x <- list(x)
-  for (i in seq_along(x)) check_keras_object(x[[i]], "callback", paste0(arg, "[[", i, "]]"))
+  for (i in seq_along(x)) {
+    x[[i]] <- tb_as_callback(x[[i]])  # keras 2's R6 KerasCallback objects
+    check_keras_object(x[[i]], "callback", paste0(arg, "[[", i, "]]"))
+  }
   x
 }
 

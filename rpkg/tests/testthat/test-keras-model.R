@@ -183,3 +183,17 @@ test_that("activation layers with settings compute keras' formulas", {
   expect_equal(predict(load_model(path), x, verbose = 0), ifelse(x > 0, x, 0.1 * x),
                tolerance = 1e-6)
 })
+
+test_that("a metric object in compile() is the engine's metric, not an R function of it", {
+  skip_if_no_python()
+  set.seed(5)
+  x <- matrix(rnorm(40), 10)
+  y <- matrix(rnorm(10), 10)
+  model <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 1)
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 0),  # predictions stay fixed
+                    loss = "mse", metrics = list(metric_mean_absolute_error()))
+  history <- model %>% fit(x, y, epochs = 1, batch_size = 10, verbose = 0)
+  expect_identical(names(history$metrics), c("loss", "mean_absolute_error"))
+  expect_equal(history$metrics$mean_absolute_error, mean(abs(y - predict(model, x, verbose = 0))),
+               tolerance = 1e-6)
+})
