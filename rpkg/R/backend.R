@@ -222,10 +222,10 @@ tb_k_one_axis <- function(axis, x, extra = 0L, arg = "axis") {
 #' @param x,y Tensors or R arrays (an R value meets the other operand's
 #'   dtype).
 #' @param a The power.
-#' @param min_value,max_value Bounds (`NULL`: none).
+#' @param min_value,max_value Bounds (`NULL`: none); for `k_relu()`,
+#'   `max_value` is the largest output.
 #' @param alpha For `k_relu()`, the slope below 0; for `k_elu()`, the scale
 #'   of the negative part.
-#' @param max_value For `k_relu()`, the largest output (`NULL`: none).
 #' @param axis For `k_softmax()`, the axis to normalize along.
 #' @return A tensor.
 #' @examples
@@ -717,7 +717,7 @@ k_batch_dot <- function(x, y, axes) {
 #' @param shape Extents of the new tensor.
 #' @param size The size of the identity matrix.
 #' @param x A tensor or variable.
-#' @param ops,tensors A list of tensors.
+#' @param ops A list of tensors.
 #' @param lists A list of `list(variable, value)` pairs.
 #' @param momentum The weight of the old value.
 #' @param start,stop,step A range (`stop = NULL`: from 0 to `start`).
