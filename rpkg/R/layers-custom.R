@@ -357,7 +357,43 @@ tb_load_model_custom <- function(filepath, compile = TRUE, custom_objects = NULL
                  custom_objects)
   }
   safe_mode <- check_flag(safe_mode, "safe_mode")
+  # those of with_custom_object_scope() blocks around the call, then these
+  scoped <- .tb_state$custom_object_scope
+  custom_objects <- c(scoped[setdiff(names(scoped), names(custom_objects))], custom_objects)
   tb_call("bridge.rclasses.load_model", filepath, compile = compile,
           custom_objects = if (length(custom_objects)) custom_objects,
           safe_mode = safe_mode, r_unserialize = if (!safe_mode) unserialize)
+}
+
+#' Custom objects for every load inside a block
+#'
+#' `with_custom_object_scope()` evaluates `expr` with `objects` (a named list
+#' of layer classes and functions, as `load_model()`'s `custom_objects`)
+#' available to every [load_model()] and [unserialize_model()] inside it, as
+#' keras R's function of that name does. Scopes nest (the inner one wins for
+#' a name given twice), and an argument `custom_objects` of the load itself
+#' wins over both.
+#'
+#' @param objects A named list of the classes and functions saved models use.
+#' @param expr The code to evaluate.
+#' @return The value of `expr`.
+#' @examples
+#' if (tb_available()) {
+#'   layer_double <- new_layer_class("Double", call = function(inputs) inputs * 2)
+#'   model <- keras_model_sequential(input_shape = 2) %>% layer_double()
+#'   path <- tempfile(fileext = ".tbm")
+#'   save_model(model, path)
+#'   again <- with_custom_object_scope(list(Double = layer_double), load_model(path))
+#' }
+#' @export
+with_custom_object_scope <- function(objects, expr) {
+  if (!is.list(objects) || is.object(objects) || length(objects) == 0 ||
+      is.null(names(objects)) || any(names(objects) == "")) {
+    tb_arg_error("objects", "a named list of the classes and functions saved models use",
+                 objects)
+  }
+  old <- .tb_state$custom_object_scope
+  on.exit(.tb_state$custom_object_scope <- old)
+  .tb_state$custom_object_scope <- c(old[setdiff(names(old), names(objects))], objects)
+  expr
 }

@@ -231,3 +231,19 @@ test_that("a model with a layer class and a lambda saves; loading needs the clas
                             safe_mode = FALSE)
   expect_identical(predict(copy, x, verbose = 0), predict(model, x, verbose = 0))
 })
+
+test_that("with_custom_object_scope() gives every load inside it the classes", {
+  skip_if_no_python()
+  model <- keras_model_sequential(input_shape = c(3)) %>% layer_my_dense(units = 2)
+  path <- tempfile(fileext = ".tbm")
+  on.exit(unlink(path))
+  save_model(model, path)
+  x <- matrix(rnorm(6), 2)
+  again <- with_custom_object_scope(list(MyDense = layer_my_dense), load_model(path))
+  expect_identical(predict(again, x, verbose = 0), predict(model, x, verbose = 0))
+  # the scope ends with the block
+  expect_error(load_model(path), "uses the custom layer class 'MyDense'",
+               class = "tensorbridge_error")
+  expect_error(with_custom_object_scope(list(layer_my_dense), 1),
+               "`objects` must be a named list", class = "tensorbridge_argument_error")
+})
