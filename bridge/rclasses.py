@@ -300,29 +300,48 @@ def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None
     (``None``: as the parent class).  ``parent``: a class made here before,
     or an engine layer class to extend (default ``Layer``).
     """
-    if not isinstance(classname, str) or not classname.isidentifier():
-        raise ValueError(f"the class name must be a name such as \"MyLayer\" (letters, digits "
-                         f"and underscores, not starting with a digit), not {classname!r}")
+    check_classname(classname, "MyLayer")
     if parent is None:
         parent = RLayer
     elif not (inspect.isclass(parent) and issubclass(parent, Layer)):
         raise TypeError("`inherit` must be a layer class (made with new_layer_class() or "
                         f"Layer()), not {_describe(parent)}")
     bases = (parent,) if issubclass(parent, RLayer) else (RLayer, parent)
+
+    def layer_method(r_name, fn, owner):
+        python_name = _PYTHON_NAMES.get(r_name, r_name)
+        return python_name, _r_method(python_name, r_name, fn, owner)
+
+    extra = {"_uses_training": bool(parent._uses_training if uses_training is None
+                                    else uses_training),
+             "_uses_mask": bool(parent._uses_mask if uses_mask is None else uses_mask)}
+    return build_class(classname, bases, methods, layer_method, extra)
+
+
+def check_classname(classname, example):
+    if not isinstance(classname, str) or not classname.isidentifier():
+        raise ValueError(f"the class name must be a name such as \"{example}\" (letters, "
+                         f"digits and underscores, not starting with a digit), not "
+                         f"{classname!r}")
+
+
+def build_class(classname, bases, methods, make_method, extra=None):
+    """A Python class named ``classname`` whose methods are R functions:
+    ``methods`` maps R names to R functions (an empty R list is no methods,
+    ``NULL`` entries are skipped); ``make_method(r_name, fn, owner)`` gives
+    ``(python name, method)``, where ``owner[0]`` is the class once made (a
+    method's ``super``).  Every kind of class written in R is made here."""
     if isinstance(methods, list) and not methods:
         methods = {}  # an empty R list
     owner = [None]
-    namespace = {"_r_classname": classname, "__module__": "tensorbridge.r"}
+    namespace = {"_r_classname": classname, "__module__": "tensorbridge.r", **(extra or {})}
     for r_name, fn in (methods or {}).items():
         if fn is None:
             continue
         if not isinstance(fn, RCallable):
             raise TypeError(f"the method {r_name} must be an R function, not {_describe(fn)}")
-        python_name = _PYTHON_NAMES.get(r_name, r_name)
-        namespace[python_name] = _r_method(python_name, r_name, fn, owner)
-    namespace["_uses_training"] = bool(parent._uses_training if uses_training is None
-                                       else uses_training)
-    namespace["_uses_mask"] = bool(parent._uses_mask if uses_mask is None else uses_mask)
+        python_name, method = make_method(r_name, fn, owner)
+        namespace[python_name] = method
     cls = type(classname, bases, namespace)
     owner[0] = cls
     return cls

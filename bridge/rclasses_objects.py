@@ -43,8 +43,8 @@ from tensorbridge.engine.keras import metrics as _metrics
 from tensorbridge.engine.keras.optimizers.schedules import LearningRateSchedule
 from tensorbridge.engine.tensor import Tensor, Variable, convert_to_tensor
 
-from .convert import RCallable, RError
-from .rclasses import _describe, _prefixed, _weight_shape
+from .convert import RError
+from .rclasses import _describe, _prefixed, _weight_shape, build_class, check_classname
 
 # ---------------------------------------------------------------------------
 # calling R, naming the object in errors
@@ -266,9 +266,7 @@ def make_object_class(kind, classname, methods=None, parent=None):
     (of the same kind) or an engine class of that kind to extend."""
     if kind not in _BASES:
         raise ValueError(f"unknown kind of class {kind!r}")
-    if not isinstance(classname, str) or not classname.isidentifier():
-        raise ValueError(f"the class name must be a name such as \"MyMetric\" (letters, digits "
-                         f"and underscores, not starting with a digit), not {classname!r}")
+    check_classname(classname, "MyMetric")
     base = _BASES[kind]
     if parent is None:
         bases = (base,)
@@ -276,20 +274,8 @@ def make_object_class(kind, classname, methods=None, parent=None):
         bases = (parent,) if issubclass(parent, base) else (base, parent)
     else:
         raise TypeError(f"`inherit` must be a {kind} class, not {_describe(parent)}")
-    if isinstance(methods, list) and not methods:
-        methods = {}
-    owner = [None]
-    namespace = {"_r_classname": classname, "__module__": "tensorbridge.r"}
-    for r_name, fn in (methods or {}).items():
-        if fn is None:
-            continue
-        if not isinstance(fn, RCallable):
-            raise TypeError(f"the method {r_name} must be an R function, not {_describe(fn)}")
-        python_name, method = _r_method(kind, r_name, fn, owner)
-        namespace[python_name] = method
-    cls = type(classname, bases, namespace)
-    owner[0] = cls
-    return cls
+    return build_class(classname, bases, methods,
+                       lambda r_name, fn, owner: _r_method(kind, r_name, fn, owner))
 
 
 def instantiate(cls, /, *args, **kwargs):
