@@ -149,28 +149,38 @@ tb_layer_class_of <- function(x) {
   NULL
 }
 
-tb_make_layer_class <- function(classname, methods, inherit, fn) {
+# A layer (or, with kind = "model", a model) class written in R: the
+# Python class made by bridge/rclasses.py, as an R function that makes
+# objects of it. `fn` is the user's function, for the errors.
+tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer") {
+  model <- kind == "model"
   classname <- check_string(classname, "classname")
   if (!grepl("^[A-Za-z_][A-Za-z0-9_]*$", classname)) {
-    tb_arg_error("classname", "a name such as \"MyLayer\" (letters, digits and underscores)",
+    tb_arg_error("classname", paste0("a name such as \"", if (model) "MyModel" else "MyLayer",
+                                     "\" (letters, digits and underscores)"),
                  classname, fn = fn)
   }
   parent <- NULL
   if (!is.null(inherit)) {
-    parent <- tb_layer_class_of(inherit)
+    if (!model || inherits(inherit, "tensorbridge_model_class")) {
+      parent <- tb_layer_class_of(inherit)
+    }
     if (is.null(parent)) {
-      tb_arg_error("inherit", "a layer class made with new_layer_class() or Layer() (or NULL)",
+      tb_arg_error("inherit", if (model) "a model class made with new_model_class() (or NULL)"
+                   else "a layer class made with new_layer_class() or Layer() (or NULL)",
                    inherit, fn = fn)
     }
   }
   call <- methods$call
   call_args <- if (is.function(call)) names(formals(args(call))) else character()
   methods <- tb_class_methods(methods, fn)
-  py_class <- tb_call("bridge.rclasses.make_layer_class", classname, methods,
+  py_class <- tb_call(paste0("bridge.rclasses.make_", kind, "_class"), classname, methods,
                       uses_training = if (is.function(call)) "training" %in% call_args,
                       uses_mask = if (is.function(call)) "mask" %in% call_args,
                       parent = parent)
-  tb_layer_class_function(py_class, classname)
+  f <- tb_layer_class_function(py_class, classname)
+  if (model) class(f) <- c("tensorbridge_model_class", class(f))
+  f
 }
 
 # An R function that makes a layer of the Python class `py_class`; passed to

@@ -79,33 +79,7 @@ new_model_class <- function(classname, initialize = NULL, call = NULL, train_ste
   methods <- c(list(initialize = initialize, call = call, train_step = train_step,
                     predict_step = predict_step, test_step = test_step),
                list(...))
-  tb_make_model_class(classname, methods, inherit, "new_model_class")
-}
-
-tb_make_model_class <- function(classname, methods, inherit, fn) {
-  classname <- check_string(classname, "classname")
-  if (!grepl("^[A-Za-z_][A-Za-z0-9_]*$", classname)) {
-    tb_arg_error("classname", "a name such as \"MyModel\" (letters, digits and underscores)",
-                 classname, fn = fn)
-  }
-  parent <- NULL
-  if (!is.null(inherit)) {
-    parent <- if (inherits(inherit, "tensorbridge_model_class")) tb_layer_class_of(inherit)
-    if (is.null(parent)) {
-      tb_arg_error("inherit", "a model class made with new_model_class() (or NULL)",
-                   inherit, fn = fn)
-    }
-  }
-  call <- methods$call
-  call_args <- if (is.function(call)) names(formals(args(call))) else character()
-  methods <- tb_class_methods(methods, fn)
-  py_class <- tb_call("bridge.rclasses.make_model_class", classname, methods,
-                      uses_training = if (is.function(call)) "training" %in% call_args,
-                      uses_mask = if (is.function(call)) "mask" %in% call_args,
-                      parent = parent)
-  f <- tb_layer_class_function(py_class, classname)
-  class(f) <- c("tensorbridge_model_class", class(f))
-  f
+  tb_make_layer_class(classname, methods, inherit, "new_model_class", kind = "model")
 }
 
 #' @export
@@ -173,7 +147,7 @@ keras_model_custom <- function(model_fn, name = NULL) {
     if (!is.null(training) && "training" %in% state$formals) extra$training <- training
     do.call(state$forward, c(list(inputs), extra))
   }
-  klass <- tb_make_model_class("CustomModel", list(initialize = initialize, call = call),
-                               NULL, "keras_model_custom")
+  klass <- tb_make_layer_class("CustomModel", list(initialize = initialize, call = call),
+                               NULL, "keras_model_custom", kind = "model")
   if (is.null(name)) klass() else klass(name = name)
 }
