@@ -24,7 +24,7 @@ __all__ = ["backend", "epsilon", "set_epsilon", "floatx", "set_floatx", "image_d
            "pool2d", "bias_add", "batch_normalization", "temporal_padding",
            "spatial_2d_padding", "in_top_k", "clear_session", "get_uid", "reset_uids",
            "update", "update_add", "update_sub", "moving_average_update", "cast_to_floatx",
-           "l2_normalize"]
+           "l2_normalize", "rnn", "normalize_batch_in_training"]
 
 _STATE = {"epsilon": 1e-7, "uids": {}}
 
@@ -355,6 +355,42 @@ def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):  # no
     return y if beta is None else y + beta
 
 
+def normalize_batch_in_training(x, gamma, beta, reduction_axes, epsilon=1e-3):  # noqa: A002
+    """The batch's ``mean`` and (population) ``var`` over ``reduction_axes``, and ``x``
+    normalized with them: ``(normed, mean, var)``.  ``mean`` and ``var`` have the shape of
+    ``x`` without the reduced axes; ``gamma`` and ``beta`` (or None) are shaped like them
+    and are broadcast back over the reduced axes, as keras does."""
+    x = ops._t(x, "normalize_batch_in_training")
+    if isinstance(reduction_axes, (int, np.integer)):
+        reduction_axes = [reduction_axes]
+    axes = sorted({ops._axis(a, x.ndim, "normalize_batch_in_training", x.shape)
+                   for a in reduction_axes})
+    if not axes:
+        raise InvalidArgumentError("normalize_batch_in_training: reduction_axes is empty; "
+                                   "expected the axes to normalize over")
+    mean, var = nn.moments(x, axes, keepdims=False)
+    kept = [d for i, d in enumerate(x.shape) if i not in axes]
+    target = [1 if i in axes else d for i, d in enumerate(x.shape)]
+
+    def widen(t, what):
+        if t is None:
+            return None
+        t = ops._t(t, "normalize_batch_in_training")
+        if t.dtype != x.dtype:
+            t = ops.cast(t, x.dtype)
+        if tuple(t.shape) == tuple(kept):
+            return ops.reshape(t, target)
+        if t.ndim <= 1 and t.shape in ((), (1,)):
+            return t
+        raise InvalidArgumentError(
+            f"normalize_batch_in_training: {what} is {shape_str(t.shape)}; expected "
+            f"{shape_str(tuple(kept))} (x {shape_str(x.shape)} without the reduced axes)")
+
+    normed = batch_normalization(x, ops.reshape(mean, target), ops.reshape(var, target),
+                                 widen(beta, "beta"), widen(gamma, "gamma"), epsilon=epsilon)
+    return normed, mean, var
+
+
 def temporal_padding(x, padding=(1, 1)):
     return ops.pad(x, [[0, 0], [int(padding[0]), int(padding[1])], [0, 0]])
 
@@ -394,3 +430,101 @@ def get_uid(prefix=""):
 
 def reset_uids():
     _STATE["uids"].clear()
+
+
+# -- the recurrent loop -----------------------------------------------------------------------
+def _as_list(states):
+    if states is None:
+        return []
+    if isinstance(states, (list, tuple)):
+        return list(states)
+    return [states]
+
+
+def _step_mask(mask_t, like):
+    """A (batch,) boolean mask broadcast to the shape of ``like``."""
+    m = ops.reshape(mask_t, tuple(mask_t.shape) + (1,) * (like.ndim - 1))
+    return ops.broadcast_to(m, like.shape)
+
+
+def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None,
+        unroll=False, input_length=None, time_major=False, zero_output_for_mask=False,
+        return_all_outputs=True):
+    """keras' backend ``rnn``: iterates ``step_function(input_t, states + constants)`` over
+    the time axis of ``inputs`` (axis 1, or 0 when ``time_major``); the step returns
+    ``(output_t, new_states)``.  Returns ``(last_output, outputs, new_states)`` with
+    ``outputs`` stacked along the time axis.  ``go_backwards`` iterates from the last step
+    (``outputs`` then come in that reversed order).  Where ``mask`` (batch, time) is 0 or
+    False the states carry over unchanged and the output repeats the previous step's (zeros
+    before the first unmasked one, or always with ``zero_output_for_mask``).  ``unroll`` and
+    ``input_length`` change nothing: the loop is always an unrolled composition of engine
+    ops, so gradients flow through it."""
+    if not callable(step_function):
+        raise InvalidArgumentError("rnn: step_function must be a function (input_t, states) "
+                                   "-> (output_t, new_states)")
+    x = ops._t(inputs, "rnn")
+    if x.ndim < 3:
+        raise InvalidArgumentError(f"rnn: inputs are {shape_str(x.shape)}; expected at least "
+                                   "3 axes (samples, time, features ...)")
+    if time_major:
+        x = ops.transpose(x, [1, 0] + list(range(2, x.ndim)))
+    batch, steps = x.shape[0], x.shape[1]
+    if steps == 0:
+        raise InvalidArgumentError("rnn: inputs have no time steps")
+    states = [ops._t(s, "rnn") for s in _as_list(initial_states)]
+    constants = [ops._t(c, "rnn") for c in _as_list(constants)]
+    if mask is not None:
+        mask = ops._t(mask, "rnn")
+        if mask.dtype != dtypes.bool_:
+            mask = ops.not_equal(mask, ops.zeros_like(mask))
+        if time_major and mask.ndim >= 2:
+            mask = ops.transpose(mask, [1, 0] + list(range(2, mask.ndim)))
+        if mask.ndim == 3 and mask.shape[2] == 1:
+            mask = ops.reshape(mask, mask.shape[:2])
+        if tuple(mask.shape) != (batch, steps):
+            raise InvalidArgumentError(
+                f"rnn: mask is {shape_str(mask.shape)}; expected ({batch}, {steps}) or "
+                f"({batch}, {steps}, 1) for inputs {shape_str(x.shape)} (samples, time, ...)")
+    order = range(steps - 1, -1, -1) if go_backwards else range(steps)
+    outputs = []
+    prev = None
+    for t in order:
+        out, new_states = _step(step_function, x[:, t], states, constants, t)
+        if mask is not None:
+            m = mask[:, t]
+            if prev is None or zero_output_for_mask:
+                prev = ops.zeros_like(out)
+            out = ops.where(_step_mask(m, out), out, prev)
+            new_states = [ops.where(_step_mask(m, n), n, s) for n, s in zip(new_states, states)]
+        outputs.append(out)
+        prev = out
+        states = new_states
+    last = outputs[-1]
+    if return_all_outputs:
+        seq = ops.stack(outputs, axis=1)
+    else:
+        seq = ops.expand_dims(last, 1)
+    if time_major:
+        seq = ops.transpose(seq, [1, 0] + list(range(2, seq.ndim)))
+    return last, seq, states
+
+
+def _step(step_function, x_t, states, constants, t):
+    result = step_function(x_t, list(states) + list(constants))
+    if not isinstance(result, (list, tuple)) or len(result) != 2:
+        raise InvalidArgumentError(
+            f"rnn: step_function returned {type(result).__name__}; expected a pair "
+            "(output, new_states)")
+    out, new_states = result
+    out = ops._t(out, "rnn")
+    new_states = [ops._t(s, "rnn") for s in _as_list(new_states)]
+    if len(new_states) != len(states):
+        raise InvalidArgumentError(
+            f"rnn: step_function returned {len(new_states)} states at step {t}; expected "
+            f"{len(states)}, as many as initial_states")
+    for n, s in zip(new_states, states):
+        if tuple(n.shape) != tuple(s.shape):
+            raise InvalidArgumentError(
+                f"rnn: step_function returned a state of shape {shape_str(n.shape)} at step "
+                f"{t}; expected {shape_str(s.shape)}, the shape of its initial state")
+    return out, new_states
