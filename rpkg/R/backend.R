@@ -7,8 +7,9 @@
 # question (k_ndim(), k_int_shape(), k_dtype(), k_is_tensor() ...). Indices that
 # are values rather than axes are 0-based where keras R passes them through to
 # TensorFlow: k_argmax()/k_argmin() results, k_one_hot() indices, class labels
-# of k_sparse_categorical_crossentropy() and k_in_top_k(), and k_gather()
-# indices given as tensors (R numbers given to k_gather() count from 1).
+# of k_sparse_categorical_crossentropy() and k_in_top_k(), k_gather()
+# indices given as tensors (R numbers given to k_gather() count from 1), and
+# the reduction_axes of k_normalize_batch_in_training().
 #
 # keras R 2.13 k_*() functions not provided, and why:
 # - TensorFlow 1 graph mode only (no graph or session in the engine):
@@ -21,8 +22,6 @@
 #   k_local_conv1d(), k_local_conv2d(), k_pool3d(), k_resize_images(),
 #   k_resize_volumes(), k_spatial_3d_padding(), k_ctc_batch_cost(),
 #   k_ctc_decode(), k_ctc_label_dense_to_sparse(), k_is_sparse(), k_to_dense().
-# - k_rnn() and k_normalize_batch_in_training(): not yet (use layer_*() RNNs and
-#   layer_batch_normalization()).
 
 # --- shared helpers ----------------------------------------------------------------
 
@@ -994,7 +993,10 @@ tb_k_random <- function(what, shape, dtype, seed, ...) {
 #' zeroes values with probability `level` and scales the rest by
 #' `1 / (1 - level)`. `k_bias_add()` adds a bias along the channel axis;
 #' `k_batch_normalization()` is `(x - mean) / sqrt(var + epsilon) * gamma +
-#' beta`. `k_in_top_k()` tells, for each row, whether the target class (from
+#' beta`; `k_normalize_batch_in_training()` computes the batch's mean and
+#' (population) variance over `reduction_axes`, normalizes `x` with them
+#' (`gamma` and `beta` shaped like the mean, or `NULL`) and returns
+#' `list(normed, mean, var)`. `k_in_top_k()` tells, for each row, whether the target class (from
 #' 0) is among the `k` largest predictions.
 #'
 #' @param target,output Targets and predictions (tensors or R arrays).
@@ -1009,6 +1011,9 @@ tb_k_random <- function(what, shape, dtype, seed, ...) {
 #'   (`beta`, `gamma` may be `NULL`).
 #' @param data_format `NULL`, `"channels_last"` or `"channels_first"`.
 #' @param epsilon Added to the variance.
+#' @param reduction_axes For `k_normalize_batch_in_training()`, the axes to
+#'   normalize over, counted from **0** (as keras R 2.x, which passes them to
+#'   TensorFlow as they are; negative from the end).
 #' @param predictions,targets,k Predictions (batch, classes), target classes
 #'   (from 0) and how many of the largest predictions count.
 #' @return A tensor.
@@ -1075,6 +1080,26 @@ k_batch_normalization <- function(x, mean, var, beta, gamma, axis = -1, epsilon 
   tb_kb("batch_normalization", x, tb_k_tensor(mean), tb_k_tensor(var),
         if (!is.null(beta)) tb_k_tensor(beta), if (!is.null(gamma)) tb_k_tensor(gamma),
         epsilon = check_number(epsilon, min = 0))
+}
+
+#' @rdname k_nn
+#' @export
+k_normalize_batch_in_training <- function(x, gamma, beta, reduction_axes, epsilon = 0.001) {
+  x <- tb_k_float(x)
+  rank <- tb_k_rank(x)
+  ok <- is.numeric(reduction_axes) && !is.factor(reduction_axes) &&
+    length(reduction_axes) >= 1 && is.null(dim(reduction_axes)) &&
+    tb_is_whole(reduction_axes, -rank, rank - 1) && !anyDuplicated(reduction_axes %% rank)
+  if (!ok) {
+    tb_arg_error("reduction_axes", paste0(
+      "distinct axes of `x` counted from 0 as in keras R (negative from the end): whole ",
+      "numbers from 0 to ", rank - 1, " or from -", rank, " to -1"), reduction_axes)
+  }
+  out <- tb_kb("normalize_batch_in_training", x,
+               if (!is.null(gamma)) tb_k_tensor(gamma), if (!is.null(beta)) tb_k_tensor(beta),
+               as.list(as.integer(reduction_axes)),
+               epsilon = check_number(epsilon, min = 0))
+  list(normed = out[[1]], mean = out[[2]], var = out[[3]])
 }
 
 #' @rdname k_nn
@@ -1290,6 +1315,92 @@ tb_k_fold <- function(fn, elems, initializer, rev) {
   }
   for (p in parts) acc <- fn(acc, p)
   acc
+}
+
+#' Iterate a step function over the time axis: `k_rnn()`
+#'
+#' keras R's backend loop behind recurrent layers. `step_function(inputs,
+#' states)` gets the inputs of one time step (`samples x features ...`, the
+#' time axis dropped) and a list of the states followed by `constants`, and
+#' returns `list(output, new_states)` (`new_states` a list of tensors shaped
+#' like `initial_states`, or one tensor when there is one state). The loop
+#' runs on the engine's operations, so gradients flow through it (inside a
+#' gradient tape) to whatever the step function used.
+#'
+#' With `mask`, a step whose mask is 0 (or `FALSE`) keeps the states it had
+#' and repeats the previous step's output (zeros before the first unmasked
+#' step), as keras does. With `go_backwards = TRUE` the steps run from the
+#' last to the first and `outputs` come in that (reversed) order.
+#'
+#' @param step_function An R function `function(inputs, states)` returning
+#'   `list(output, new_states)`.
+#' @param inputs A tensor (or R array) `samples x time x ...`, at least 3
+#'   axes.
+#' @param initial_states A tensor or a list of tensors (`samples x ...`), the
+#'   states before the first step.
+#' @param go_backwards Whether to run over the time steps in reverse order.
+#' @param mask `NULL`, or a `samples x time` (or `samples x time x 1`)
+#'   logical or 0/1 tensor or array.
+#' @param constants `NULL`, or a tensor or a list of tensors passed to every
+#'   step after the states.
+#' @param unroll,input_length Accepted for keras R's sake; they change
+#'   nothing (the loop is always unrolled over the steps of `inputs`).
+#'   `unroll` is `TRUE` or `FALSE`, `input_length` `NULL` or a positive
+#'   whole number.
+#' @return A list of `last_output` (the output of the last step, `samples x
+#'   ...`), `outputs` (`samples x time x ...`) and `new_states` (a list of
+#'   the final states).
+#' @examples
+#' if (tb_available()) {
+#'   x <- array(rnorm(2 * 4 * 3), c(2, 4, 3))   # samples, time, features
+#'   w <- matrix(rnorm(3 * 5), 3, 5)
+#'   u <- matrix(rnorm(5 * 5), 5, 5) / 5
+#'   step <- function(inputs, states) {
+#'     h <- k_tanh(k_dot(inputs, w) + k_dot(states[[1]], u))
+#'     list(h, list(h))
+#'   }
+#'   res <- k_rnn(step, x, list(k_zeros(c(2, 5), dtype = "float64")))
+#'   dim(res$outputs)        # 2 4 5
+#'   as.array(res$last_output)
+#' }
+#' @export
+k_rnn <- function(step_function, inputs, initial_states, go_backwards = FALSE, mask = NULL,
+                  constants = NULL, unroll = FALSE, input_length = NULL) {
+  step_function <- check_function(step_function)
+  inputs <- tb_k_tensor(inputs)
+  if (tb_k_rank(inputs) < 3) {
+    tb_arg_error("inputs", "a tensor with at least 3 axes (samples, time, features ...)",
+                 inputs)
+  }
+  initial_states <- tb_k_tensor_list(initial_states, "initial_states")
+  constants <- if (!is.null(constants)) tb_k_tensor_list(constants, "constants")
+  go_backwards <- check_flag(go_backwards)
+  if (!is.null(mask)) mask <- tb_k_tensor(mask)
+  check_flag(unroll)
+  check_count(input_length, null_ok = TRUE)
+  step <- function(inputs, states) {
+    res <- step_function(inputs, states)
+    if (!is.list(res) || is.object(res) || length(res) != 2) {
+      tb_arg_error("step_function", "a function returning list(output, new_states)",
+                   fn = "k_rnn")
+    }
+    new_states <- res[[2]]
+    if (is_tensor(new_states) || !is.list(new_states) || is.object(new_states)) {
+      new_states <- list(new_states)
+    }
+    list(tb_k_tensor(res[[1]], "the output of step_function"),
+         lapply(new_states, tb_k_tensor, arg = "the new states of step_function"))
+  }
+  out <- tb_kb("rnn", step, inputs, initial_states, go_backwards = go_backwards, mask = mask,
+               constants = constants)
+  list(last_output = out[[1]], outputs = out[[2]], new_states = as.list(out[[3]]))
+}
+
+# A tensor or a list of tensors (R arrays become tensors), as a list.
+tb_k_tensor_list <- function(x, arg) {
+  if (is_tensor(x) || !is.list(x) || is.object(x)) return(list(tb_k_tensor(x, arg)))
+  if (length(x) == 0) tb_arg_error(arg, "a tensor or a non-empty list of tensors", x)
+  lapply(seq_along(x), function(i) tb_k_tensor(x[[i]], paste0(arg, "[[", i, "]]")))
 }
 
 #' @rdname k_control
