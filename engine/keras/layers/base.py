@@ -426,6 +426,53 @@ class Layer:
     def output(self):
         return self._inbound_nodes[0].outputs
 
+    # -- the nodes: one per call on symbolic inputs (keras' get_*_at) -------------------------
+    def _access_nodes(self):
+        """(inputs, outputs, node) of each call; a functional model's own graph comes first,
+        as in keras, where building the model is its first node."""
+        out = []
+        if getattr(self, "_is_graph", False):
+            out.append((self._input_struct, self._output_struct, None))
+        out.extend((n.inputs, n.outputs, n) for n in self._inbound_nodes)
+        return out
+
+    def _node_at(self, node_index, what):
+        nodes = self._access_nodes()
+        if isinstance(node_index, bool) or not isinstance(node_index, (int, np.integer)):
+            raise TypeError(f"layer {self.name!r}: node_index must be an int, got "
+                            f"{type(node_index).__name__}")
+        if not 0 <= node_index < len(nodes):
+            have = (f"it has {len(nodes)} node(s) (0 to {len(nodes) - 1})" if nodes else
+                    "it has none: it has not been called on a symbolic input yet")
+            raise ValueError(f"layer {self.name!r}: asked for the {what} at node "
+                             f"{node_index}, but {have}")
+        return nodes[int(node_index)]
+
+    def get_input_at(self, node_index):
+        """The input tensor(s) of the layer's call number ``node_index`` (from 0)."""
+        return self._node_at(node_index, "input")[0]
+
+    def get_output_at(self, node_index):
+        """The output tensor(s) of the layer's call number ``node_index`` (from 0)."""
+        return self._node_at(node_index, "output")[1]
+
+    def get_input_shape_at(self, node_index):
+        return map_structure(lambda t: t.shape, self._node_at(node_index, "input shape")[0])
+
+    def get_output_shape_at(self, node_index):
+        return map_structure(lambda t: t.shape, self._node_at(node_index, "output shape")[1])
+
+    def get_input_mask_at(self, node_index):
+        """The mask(s) of the call's inputs, as symbolic boolean tensors (None: no mask)."""
+        ins = self._node_at(node_index, "input mask")[0]
+        return _symbolic_masks(ins, [_traced_mask(t) for t in flatten(ins)])
+
+    def get_output_mask_at(self, node_index):
+        """The mask(s) the call gives its outputs, as symbolic boolean tensors (None: no
+        mask)."""
+        outs = self._node_at(node_index, "output mask")[1]
+        return _symbolic_masks(outs, [_traced_mask(t) for t in flatten(outs)])
+
     # -- config ---------------------------------------------------------------------------------
     def get_config(self):
         cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
@@ -462,6 +509,39 @@ def _map_shapes(fn, shapes):
 
 def _single(x):
     return x
+
+
+# -- masks of symbolic tensors, found by a trace on a batch of one --------------------------------
+def _trace_zeros(shape):
+    return Tensor._make(np.zeros(tuple(1 if d is None else d for d in shape), FLOATX),
+                        convert_to_tensor(0.0)._dev)
+
+
+def _traced_mask(kt):
+    """The mask that the layer calls producing the KerasTensor ``kt`` give it, as a concrete
+    boolean tensor on a batch of one (its values are those of zero inputs; only its presence
+    and shape mean something), or None."""
+    layer, node_index, tensor_index = kt._keras_history
+    node = layer._inbound_nodes[node_index]
+    if isinstance(layer, InputLayer):
+        return None
+    in_masks = [_traced_mask(t) for t in node.flat_inputs]
+    if isinstance(node.inputs, KerasTensor):
+        mask = in_masks[0]
+    else:
+        mask = in_masks if any(m is not None for m in in_masks) else None
+    zeros = _map_shapes(_trace_zeros, map_structure(lambda t: t.shape, node.inputs))
+    with no_grad():
+        out = layer.compute_mask(zeros, mask)
+    if isinstance(out, (list, tuple)):
+        return out[tensor_index] if tensor_index < len(out) else None
+    return out if tensor_index == 0 else None
+
+
+def _symbolic_masks(structure, masks):
+    ks = [None if m is None else KerasTensor((None,) + tuple(m.shape[1:]), "bool")
+          for m in masks]
+    return ks[0] if isinstance(structure, KerasTensor) else ks
 
 
 def _to_tensor(v):
