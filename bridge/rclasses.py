@@ -227,6 +227,15 @@ class RLayer(Layer):
     def _sublayers(self):
         return list(self.__dict__.get("_r_layers", ())) + super()._sublayers()
 
+    def get_config(self):
+        """The base layer's config plus the arguments the object was made
+        with (keras 3's rule for classes that define no ``get_config()``)."""
+        return {**_init_config(self, _BASE_ARGS, _layer_text), **Layer.get_config(self)}
+
+    @classmethod
+    def from_config(cls, config):
+        return Layer.from_config.__func__(cls, config)
+
     def add_weight(self, name=None, shape=(), initializer="glorot_uniform", dtype=None,
                    trainable=True, regularizer=None, constraint=None, **kwargs):
         if "_weights" not in self.__dict__:
@@ -247,6 +256,53 @@ class RLayer(Layer):
                                   constraint=constraint)
 
 
+# arguments of the base classes' constructors, which their own config records
+_BASE_ARGS = frozenset(inspect.signature(Layer.__init__).parameters) - {"self", "kwargs"}
+
+
+def capture_init_args(obj, args, kwargs):
+    """Keep the arguments of the outermost R ``initialize()`` of ``obj``."""
+    if "_r_init_args" not in obj.__dict__:
+        object.__setattr__(obj, "_r_init_args", (args, dict(kwargs)))
+
+
+def _init_config(obj, base_args, text) -> dict:
+    """The arguments ``obj`` was constructed with, by name, for its config
+    (those in ``base_args`` left to the base class's config): the R
+    ``initialize()``'s own arguments (``formals``) name positional ones.  An
+    argument that a config cannot hold (a tensor, a function ...) is an error
+    saying to define ``get_config()``; ``text(obj)`` names the object."""
+    args, kwargs = obj.__dict__.get("_r_init_args", ((), {}))
+    formals = [f for f in getattr(type(obj), "_r_init_formals", ()) if f != "..."]
+    out = {}
+    if len(args) > len(formals):
+        raise TypeError(
+            f"{text(obj)} was made with {len(args)} unnamed argument(s), which its "
+            "config cannot name; give the arguments by name, or define get_config() in "
+            "the class, returning a named list of the arguments that rebuild it")
+    out.update(zip(formals, args))
+    out.update(kwargs)
+    out = {k: v for k, v in out.items() if k not in base_args}
+    for key, value in out.items():
+        if not _saving._jsonable(_plain(value)):
+            raise TypeError(
+                f"{text(obj)}: its argument '{key}' ({_describe(value)}) cannot be "
+                "written to a config; define get_config() in the class, returning a named "
+                "list of the arguments that rebuild it")
+    return {k: _plain(v) for k, v in out.items()}
+
+
+def _plain(value):
+    """R vectors as the config's numbers and lists (a length-one array is a number)."""
+    if isinstance(value, np.ndarray):
+        return value.item() if value.size == 1 else value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def accepts_new_attributes(obj) -> bool:
     """May R's ``obj$name <- value`` create a new attribute? (R-defined layers.)"""
     return bool(getattr(type(obj), "accepts_new_attributes", False))
@@ -257,6 +313,7 @@ def _r_method(python_name, r_name, fn, owner):
 
     if python_name == "__init__":
         def method(self, *args, **kwargs):
+            capture_init_args(self, args, kwargs)  # keras 3's automatic config
             _call_r(self, f"{r_name}()", fn, (self, owner[0]) + args, kwargs)
             if "_weights" not in self.__dict__:
                 raise RuntimeError(
@@ -292,7 +349,7 @@ def _r_method(python_name, r_name, fn, owner):
 
 
 def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None,
-                     parent=None):
+                     parent=None, init_formals=None):
     """A new layer class named ``classname`` whose methods are the R functions
     in ``methods`` (name -> R function, see the module's docstring).
 
@@ -315,6 +372,9 @@ def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None
     extra = {"_uses_training": bool(parent._uses_training if uses_training is None
                                     else uses_training),
              "_uses_mask": bool(parent._uses_mask if uses_mask is None else uses_mask)}
+    if init_formals is not None:  # the R initialize()'s argument names
+        extra["_r_init_formals"] = tuple([init_formals] if isinstance(init_formals, str)
+                                         else init_formals)
     return build_class(classname, bases, methods, layer_method, extra)
 
 
@@ -786,7 +846,7 @@ KerasTensorType = _keras_tensor_type()
 
 
 def make_model_class(classname, methods=None, uses_training=None, uses_mask=None,
-                     parent=None):
+                     parent=None, init_formals=None):
     """A new model class (see :class:`RModel`) whose methods are R functions;
     ``parent``: a model class made here before (default :class:`RModel`)."""
     if parent is None:
@@ -797,7 +857,7 @@ def make_model_class(classname, methods=None, uses_training=None, uses_mask=None
     methods = {} if isinstance(methods, list) and not methods else dict(methods or {})
     metrics_fn = methods.pop("metrics", None)
     cls = make_layer_class(classname, methods, uses_training=uses_training,
-                           uses_mask=uses_mask, parent=parent)
+                           uses_mask=uses_mask, parent=parent, init_formals=init_formals)
     if metrics_fn is not None:
         # keras 3: `metrics` is a property listing the metrics that fit()
         # resets at the start of each epoch
@@ -846,13 +906,23 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
     except _saving.UnknownClassesError as err:
         names = err.class_names
         example = ", ".join(f"{n} = {n}" for n in names)
-        which = "es" if len(names) > 1 else ""
+        several = len(names) > 1
+        listed = ", ".join(repr(n) for n in names)
+        if err.kind == "layer class":
+            raise ValueError(
+                f"{err.label} uses the custom layer class{'es' if several else ''} {listed}, "
+                f"which tensorbridge does not define; pass {'them' if several else 'it'} when "
+                f"loading: load_model(..., custom_objects = list({example})), each name given "
+                "the constructor new_layer_class() returned (or the class Layer() "
+                "returned)") from None
         raise ValueError(
-            f"{err.label} uses the custom layer class{which} "
-            f"{', '.join(repr(n) for n in names)}, which tensorbridge does not define; "
-            f"pass {'them' if which else 'it'} when loading: "
-            f"load_model(..., custom_objects = list({example})), each name given the "
-            "constructor new_layer_class() returned (or the class Layer() returned)") from None
+            f"{err.label} was compiled with the custom loss{'es' if several else ''} or "
+            f"metric{'s' if several else ''} "
+            f"{listed}, which tensorbridge does not define; pass "
+            f"{'them' if several else 'it'} when loading: "
+            f"load_model(..., custom_objects = list({example})), each name given the R "
+            "function (or the class new_loss_class() / new_metric_class() made), or load "
+            "with compile = FALSE for the model without its training state") from None
     finally:
         _UNSERIALIZE.reset(token_unser)
         _SAFE_MODE.reset(token_safe)

@@ -44,7 +44,15 @@ from tensorbridge.engine.keras.optimizers.schedules import LearningRateSchedule
 from tensorbridge.engine.tensor import Tensor, Variable, convert_to_tensor
 
 from .convert import RError
-from .rclasses import _describe, _prefixed, _weight_shape, build_class, check_classname
+from .rclasses import (
+    _describe,
+    _init_config,
+    _prefixed,
+    _weight_shape,
+    build_class,
+    capture_init_args,
+    check_classname,
+)
 
 # ---------------------------------------------------------------------------
 # calling R, naming the object in errors
@@ -110,6 +118,10 @@ class RMetric(_RObject, _metrics.Metric):
         super().__init__(name=name, dtype=dtype)
         self._r_weights = []
 
+    def get_config(self):
+        """The base config plus the arguments the metric was made with."""
+        return {**_init_config(self, ("name", "dtype"), _object_text), **super().get_config()}
+
     def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None, **kwargs):
         """A variable that holds the metric's state (``reset_state()`` sets it back)."""
         if "_r_weights" not in self.__dict__:
@@ -147,6 +159,11 @@ class RLoss(_RObject, _losses.Loss):
                             f"{', '.join(sorted(kwargs))} (a loss takes reduction and name)")
         super().__init__(reduction=reduction, name=name)
 
+    def get_config(self):
+        """The base config plus the arguments the loss was made with."""
+        return {**_init_config(self, ("name", "reduction"), _object_text),
+                **super().get_config()}
+
     def call(self, y_true, y_pred):  # pragma: no cover - replaced by the R class
         raise NotImplementedError(f"the loss class {type(self).__name__} has no call() method")
 
@@ -181,6 +198,7 @@ def _r_method(kind, r_name, fn, owner):
     label = f"{r_name}()"
     if r_name in ("initialize", "__init__"):
         def method(self, *args, **kwargs):
+            capture_init_args(self, args, kwargs)  # keras 3's automatic config
             _call_r(self, label, fn, (self, owner[0]) + args, kwargs)
             if kind == "metric" and "_r_weights" not in self.__dict__:
                 raise RuntimeError(
@@ -259,7 +277,7 @@ def _r_method(kind, r_name, fn, owner):
     return python_name, method
 
 
-def make_object_class(kind, classname, methods=None, parent=None):
+def make_object_class(kind, classname, methods=None, parent=None, init_formals=None):
     """A new ``kind`` class (``"metric"``, ``"loss"``, ``"callback"``,
     ``"schedule"``) named ``classname`` whose methods are the R functions in
     ``methods`` (name -> R function).  ``parent``: a class made here before
@@ -274,8 +292,12 @@ def make_object_class(kind, classname, methods=None, parent=None):
         bases = (parent,) if issubclass(parent, base) else (base, parent)
     else:
         raise TypeError(f"`inherit` must be a {kind} class, not {_describe(parent)}")
+    extra = {}
+    if init_formals is not None:  # the R initialize()'s argument names
+        extra["_r_init_formals"] = tuple([init_formals] if isinstance(init_formals, str)
+                                         else init_formals)
     return build_class(classname, bases, methods,
-                       lambda r_name, fn, owner: _r_method(kind, r_name, fn, owner))
+                       lambda r_name, fn, owner: _r_method(kind, r_name, fn, owner), extra)
 
 
 def instantiate(cls, /, *args, **kwargs):

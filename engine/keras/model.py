@@ -494,6 +494,8 @@ class Model(Layer):
         if self._is_graph:
             return
         self.built = True
+        shapes = [(None,) + tuple(np.shape(a)[1:]) for a in xs]
+        self._build_input_shape = shapes[0] if len(shapes) == 1 else shapes
         with no_grad():
             inputs = [_wrap(np.asarray(a[:1], np.float32)) for a in xs]
             Layer.__call__(self, inputs[0] if len(inputs) == 1 else inputs, training=False)

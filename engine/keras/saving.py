@@ -162,8 +162,50 @@ def model_to_dict(model):
         cls = "Functional"
     else:
         cls = type(model).__name__
-    return {"class_name": cls, "config": model.get_config(), "backend": "tensorbridge",
-            "format_version": FORMAT_VERSION}
+    out = {"class_name": cls, "config": model.get_config(), "backend": "tensorbridge",
+           "format_version": FORMAT_VERSION}
+    shape = getattr(model, "_build_input_shape", None)
+    if cls not in ("Sequential", "Functional") and shape is not None:
+        # a subclassed model makes its weights when first called: on load it is
+        # called on an input of this shape before the weights are assigned
+        out["build_input_shape"] = _shape_json(shape)
+    return out
+
+
+def _shape_json(shape):
+    if isinstance(shape, (list, tuple)) and all(d is None or isinstance(d, int) for d in shape):
+        return [None if d is None else int(d) for d in shape]
+    if isinstance(shape, dict):
+        return {k: _shape_json(v) for k, v in shape.items()}
+    return [_shape_json(s) for s in shape]
+
+
+def _shape_from_json(shape):
+    if isinstance(shape, list) and all(d is None or type(d) is int for d in shape):
+        if not all(d is None or 0 < d <= 2**31 for d in shape):
+            raise ValueError(f"build_input_shape holds a size that is not a positive whole "
+                             f"number: {shape}")
+        return tuple(shape)
+    if isinstance(shape, dict):
+        return {k: _shape_from_json(v) for k, v in shape.items()}
+    if isinstance(shape, list):
+        return [_shape_from_json(s) for s in shape]
+    raise ValueError(f"build_input_shape is not a shape: {shape!r}")
+
+
+def _build_subclassed(model, shape):
+    """Make a subclassed model's weights by calling it on zeros of ``shape``
+    (a batch of one where the batch size is free)."""
+    from ..autograd import no_grad
+    from ..tensor import convert_to_tensor
+    from .layers.base import _map_shapes
+
+    def zeros(s):
+        return convert_to_tensor(np.zeros(tuple(1 if d is None else d for d in s), np.float32))
+
+    with no_grad():
+        model(_map_shapes(zeros, shape), training=False)
+    model._build_input_shape = shape
 
 
 def model_from_dict(d, custom_objects=None):
@@ -178,7 +220,11 @@ def model_from_dict(d, custom_objects=None):
     if custom is None:
         raise ValueError(f"unknown model class {cls!r}; pass it in custom_objects="
                          f"{{{cls!r}: TheClass}}")
-    return custom.from_config(d["config"])
+    model = custom.from_config(d["config"])
+    shape = d.get("build_input_shape")
+    if shape is not None and not model.built:
+        _build_subclassed(model, _shape_from_json(shape))
+    return model
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -302,8 +348,39 @@ def compile_config(model):
             "loss_weights": c.loss_weights_spec}
 
 
+def _custom_compile_names(cfg, co):
+    """Names of the losses and metrics in a compile config that are neither
+    built in nor in ``co`` (functions and classes the user defined)."""
+    missing = []
+
+    def name_of(v):
+        return v.get("class_name") if isinstance(v, dict) else v
+
+    def check(v, get):
+        name = name_of(v)
+        if not isinstance(name, str) or name in co or name in missing:
+            return v
+        if name.lower() in ("acc", "accuracy", "crossentropy", "ce"):  # compile's own
+            return v
+        try:
+            get(name if isinstance(v, str) else {"class_name": name, "config": {}})
+        except ValueError:
+            missing.append(name)
+        except Exception:  # noqa: BLE001 - known, but this config is not its own
+            pass
+        return v
+
+    _de_nested(cfg.get("loss"), lambda v: check(v, _losses.get))
+    for key in ("metrics", "weighted_metrics"):
+        _de_nested(cfg.get(key), lambda v: check(v, _metrics.get))
+    return missing
+
+
 def compile_from_config(model, cfg, custom_objects=None):
     co = custom_objects or {}
+    missing = _custom_compile_names(cfg, co) if isinstance(cfg, dict) else []
+    if missing:
+        raise UnknownClassesError(None, missing, "loss or metric")
     loss = _de_nested(cfg.get("loss"), lambda v: _losses.get(v, co))
     metrics = _de_nested(cfg.get("metrics"), lambda v: v if isinstance(v, str) and v not in co
                          else _metrics.get(v, co))
@@ -565,12 +642,15 @@ class UnknownClassesError(ValueError):
     """A model file names layer classes that are neither built in nor among the
     ``custom_objects`` given (classes the user defined, e.g. in R)."""
 
-    def __init__(self, label, class_names):
+    def __init__(self, label, class_names, kind="layer class"):
         self.label = label
         self.class_names = class_names
+        self.kind = kind
         names = ", ".join(repr(n) for n in class_names)
-        super().__init__(f"{label} uses the custom layer class(es) {names}, which tensorbridge "
-                         "does not define; pass them in custom_objects when loading")
+        plural = "es" if kind.endswith("s") else "s"
+        super().__init__(f"{label} uses the custom {kind}({plural}) {names}, which tensorbridge "
+                         "does not define; pass them in custom_objects when loading"
+                         + (" (or load with compile=False)" if kind != "layer class" else ""))
 
 
 class UnsafeCodeError(ValueError):
@@ -640,6 +720,8 @@ def _load_archive(arc, custom_objects=None, compile=True):
         config = arc.json("compile.json")
         try:
             compile_from_config(model, config, custom_objects)
+        except UnknownClassesError as exc:
+            raise UnknownClassesError(arc.label, exc.class_names, exc.kind) from None
         except (ValueError, KeyError, TypeError, AttributeError, IndexError,
                 RecursionError) as exc:
             raise ValueError(f"{arc.label}: its compile.json does not describe how the model "

@@ -29,11 +29,15 @@ tb_make_object_class <- function(kind, classname, methods, inherit, required, fn
                                      fn, "() (or NULL)"), inherit, fn = fn)
     }
   }
+  init <- methods$initialize %||% methods$`__init__`
   methods <- tb_class_methods(methods, fn)
   py_class <- tb_call("bridge.rclasses_objects.make_object_class", kind, classname,
-                      methods, parent = parent)
+                      methods, parent = parent,
+                      init_formals = if (is.function(init)) as.list(names(formals(args(init)))))
   .tb_class <- py_class
   f <- function(...) tb_call("bridge.rclasses_objects.instantiate", .tb_class, ...)
+  # given to Python (load_model()'s custom_objects), the function is the class
+  attr(f, "tb_key") <- attr(py_class, "tb_key")
   attr(f, "classname") <- classname
   attr(f, "kind") <- kind
   class(f) <- c("tensorbridge_object_class", "function")

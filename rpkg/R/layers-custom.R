@@ -173,12 +173,17 @@ tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer")
   }
   call <- methods$call
   call_args <- if (is.function(call)) names(formals(args(call))) else character()
+  init <- methods$initialize %||% methods$`__init__`
   methods <- tb_class_methods(methods, fn)
   py_class <- tb_call(paste0("bridge.rclasses.make_", kind, "_class"), classname, methods,
                       uses_training = if (is.function(call)) "training" %in% call_args,
                       uses_mask = if (is.function(call)) "mask" %in% call_args,
-                      parent = parent)
+                      parent = parent,
+                      init_formals = if (is.function(init)) as.list(names(formals(args(init)))))
   f <- tb_layer_class_function(py_class, classname)
+  # the constructor's arguments, for the wrapper made by create_layer_wrapper()
+  attr(f, "init_formals") <- if (is.function(init)) formals(args(init)) else
+    attr(inherit, "init_formals")
   if (model) class(f) <- c("tensorbridge_model_class", class(f))
   f
 }
@@ -243,7 +248,10 @@ print.tensorbridge_layer_wrapper <- function(x, ...) {
 #'   tensor. It may also take `training` (`TRUE` while fitting) and `mask`,
 #'   which are then passed.
 #' @param get_config `function()`: a named list of the arguments that rebuild
-#'   the layer (start from `super$get_config()`); needed to save the layer.
+#'   the layer (start from `super$get_config()`). Optional: without it, a
+#'   saved layer records the arguments it was made with (keras 3's rule), and
+#'   saving asks for a `get_config()` only when one of them (a function, a
+#'   tensor) cannot be written to a config.
 #' @param compute_output_shape `function(input_shape)`: the output shape
 #'   (`NULL` for the batch size). Optional: without it the shape is found by
 #'   calling the layer on a batch of one.
@@ -305,8 +313,8 @@ Layer <- function(classname, initialize = NULL, build = NULL, call = NULL,
 #' @param args A named list of arguments for the class's `initialize`.
 #' @param LayerClass A layer class made with [Layer()].
 #' @return `create_layer()`: a layer, a model, or a tensor;
-#'   `create_layer_wrapper()`: a function `function(object, ...)` whose `...`
-#'   go to the class's `initialize`.
+#'   `create_layer_wrapper()`: a function `function(object, <the arguments of
+#'   initialize>, ...)`, taking the class's arguments by name or position.
 #' @family custom layers
 #' @examples
 #' if (tb_available()) {
@@ -343,12 +351,21 @@ create_layer_wrapper <- function(LayerClass) {
     tb_arg_error("LayerClass", "a layer class made with Layer() or new_layer_class()",
                  LayerClass)
   }
-  .tb_class <- klass
   f <- function(object, ...) {
-    create_layer(LayerClass, if (missing(object)) NULL else object, list(...))
+    .args <- list()
+    # the arguments of initialize() given by name or position, then `...`
+    for (.nm in setdiff(names(formals(sys.function())), c("object", "..."))) {
+      if (!eval(call("missing", as.name(.nm)))) .args[.nm] <- list(get(.nm))
+    }
+    create_layer(LayerClass, if (missing(object)) NULL else object, c(.args, list(...)))
   }
+  # keras R's wrappers take initialize()'s arguments by name or position
+  own <- attr(LayerClass, "init_formals")
+  own <- own[setdiff(names(own), c("object", "..."))]
+  formals(f) <- c(alist(object = ), own, alist(... = ))
   attr(f, "tb_key") <- attr(klass, "tb_key")
   attr(f, "classname") <- attr(LayerClass, "classname")
+  attr(f, "init_formals") <- attr(LayerClass, "init_formals")
   class(f) <- c("tensorbridge_layer_wrapper", "function")
   f
 }

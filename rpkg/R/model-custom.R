@@ -39,6 +39,14 @@
 #' list(self$loss_tracker)` then lists them as `self$metrics`, and `fit()`
 #' resets them at the start of each epoch.
 #'
+#' A model of a class written in R saves with [save_model()] once built
+#' (fitted or called on data): the file holds its config -- what a method
+#' `get_config = function() list(...)` returns, or by default the arguments
+#' the model was made with -- and its input shape and weights. [load_model()]
+#' rebuilds it when given the class: `load_model(path, custom_objects =
+#' list(MyModel = MyModel))`; losses and metrics written in R are passed the
+#' same way.
+#'
 #' @param classname The class's name (letters, digits, underscores).
 #' @param initialize `function(...)`: the constructor; calls
 #'   `super$initialize(...)` (keras 2: `super()$`__init__`(...)`) first, then

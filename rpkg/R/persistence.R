@@ -52,9 +52,15 @@ check_path_for_reading <- function(filepath, what) {
 #'   `FALSE`).
 #' @param compile Compile the loaded model as it was saved (`TRUE` or
 #'   `FALSE`).
-#' @param custom_objects A named list of the layer classes (made with
-#'   [new_layer_class()] or [Layer()]) and functions the saved model uses,
-#'   each under the name it was saved with, or `NULL`.
+#' @param custom_objects A named list of what the saved model uses that was
+#'   written in R, each under the name it was saved with, or `NULL`: layer
+#'   and model classes (from [new_layer_class()], [Layer()],
+#'   [new_model_class()]; saved under their class name), R functions given to
+#'   `compile()` as losses or metrics (under the function's name, or the
+#'   name given to [custom_metric()]) and loss and metric classes (from
+#'   [new_loss_class()], [new_metric_class()]). A file that needs one not
+#'   given is an error naming it; `compile = FALSE` loads the model without
+#'   its losses and metrics.
 #' @param safe_mode `TRUE` (the default) refuses a file that holds an R
 #'   function (e.g. of a [layer_lambda()]), since restoring it would run code
 #'   from the file; `FALSE` restores it: only for files you trust.

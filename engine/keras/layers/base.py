@@ -354,6 +354,7 @@ class Layer:
 
     def _maybe_build(self, input_shape):
         if not self.built:
+            self._build_input_shape = input_shape  # saved with a subclassed model
             self.build(input_shape)
             self.built = True
             if self._initial_weights is not None:
