@@ -22,6 +22,11 @@
 #'   numbers).
 #' @param depth_multiplier Output channels per input channel (depthwise and
 #'   separable convolutions; a positive whole number).
+#' @param input_dim,input_length `layer_conv_1d()`: keras' older form of
+#'   `input_shape` for a first layer: `input_dim` channels per step and
+#'   sequences of `input_length` steps (`NULL`: any length) are
+#'   `input_shape = c(input_length, input_dim)` (give them or `input_shape`;
+#'   positive whole numbers).
 #' @param ... Further keras arguments by name (others are an error):
 #'   `kernel_initializer`,
 #'   `bias_initializer`, `kernel_regularizer`, `bias_regularizer`,
@@ -61,7 +66,9 @@ conv_options <- tb_option_checks(c(
 layer_conv_1d <- function(object, filters, kernel_size, strides = 1L, padding = "valid",
                           data_format = NULL, dilation_rate = 1L, activation = NULL,
                           use_bias = TRUE, input_shape = NULL, batch_size = NULL,
-                          dtype = NULL, name = NULL, trainable = NULL, ...) {
+                          dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL,
+                          input_length = NULL, ...) {
+  input_shape <- sequence_input_shape(input_dim, input_length, input_shape)
   tb_create_builtin_layer("Conv1D", object, c(list(
     filters = check_count(filters), kernel_size = check_counts(kernel_size, len = 1),
     strides = check_counts(strides, len = 1), padding = check_padding(padding, causal_ok = TRUE),

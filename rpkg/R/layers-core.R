@@ -36,6 +36,24 @@ input_dim_shape <- function(input_dim, input_shape) {
   check_count(input_dim, "input_dim")
 }
 
+# keras 2's input_dim and input_length on a first layer taking sequences
+# (recurrent layers, layer_conv_1d()): input_shape = c(input_length, input_dim),
+# a NULL length meaning sequences of any length.
+sequence_input_shape <- function(input_dim, input_length, input_shape) {
+  if (is.null(input_dim) && is.null(input_length)) return(input_shape)
+  if (!is.null(input_shape)) {
+    arg <- if (!is.null(input_dim)) "input_dim" else "input_length"
+    tb_arg_error(arg, "NULL when `input_shape` is given (give one of them)",
+                 if (arg == "input_dim") input_dim else input_length)
+  }
+  input_length <- check_count(input_length, "input_length", null_ok = TRUE)
+  if (is.null(input_dim)) {
+    tb_arg_error("input_dim", paste0("given with `input_length` (the number of features of ",
+                                     "each step)"), input_dim)
+  }
+  c(input_length %||% NA, check_count(input_dim, "input_dim"))
+}
+
 #' Input layer for the functional API
 #'
 #' A symbolic tensor standing for the model's input; layers called on it
@@ -84,7 +102,8 @@ layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NU
 #' @param dtype,name,trainable The layer's data type, name, and whether its
 #'   weights are trained.
 #' @param input_dim keras 2's form of `input_shape` for a first layer taking
-#'   vectors: `input_dim = 784` is `input_shape = 784` (give one of them).
+#'   vectors: `input_dim = 784` is `input_shape = 784` (give one of them; a
+#'   positive whole number).
 #' @details When `object` is missing the layer is returned; when it is a
 #'   sequential model the layer is added to it and the model is returned;
 #'   when it is a tensor (functional API) the layer is applied to it and the
@@ -140,7 +159,8 @@ layer_dense <- function(object, units, activation = NULL, use_bias = TRUE,
 #' }
 #' @export
 layer_activation <- function(object, activation, input_shape = NULL, batch_size = NULL,
-                             dtype = NULL, name = NULL, trainable = NULL) {
+                             dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("Activation", object, list(
     activation = check_activation(activation, null_ok = FALSE), input_shape = input_shape,
     batch_size = batch_size,
@@ -151,7 +171,8 @@ layer_activation <- function(object, activation, input_shape = NULL, batch_size 
 named_activation <- function(activation) {
   force(activation)
   function(object, input_shape = NULL, batch_size = NULL, dtype = NULL, name = NULL,
-           trainable = NULL) {
+           trainable = NULL, input_dim = NULL) {
+    input_shape <- input_dim_shape(input_dim, input_shape)
     tb_create_builtin_layer("Activation", object, list(
       activation = activation, input_shape = input_shape, batch_size = batch_size,
       dtype = dtype, name = name, trainable = trainable
@@ -166,7 +187,8 @@ named_activation <- function(activation) {
 #' @export
 layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0, threshold = 0,
                                   input_shape = NULL, batch_size = NULL, dtype = NULL,
-                                  name = NULL, trainable = NULL) {
+                                  name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("ReLU", object, list(
     max_value = check_number(max_value, min = 0, null_ok = TRUE),
     negative_slope = check_number(negative_slope, min = 0),
@@ -182,7 +204,8 @@ layer_activation_relu <- function(object, max_value = NULL, negative_slope = 0, 
 #' @export
 layer_activation_leaky_relu <- function(object, alpha = 0.3, input_shape = NULL,
                                         batch_size = NULL, dtype = NULL, name = NULL,
-                                        trainable = NULL) {
+                                        trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("LeakyReLU", object, list(
     alpha = check_number(alpha, min = 0), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
@@ -192,7 +215,8 @@ layer_activation_leaky_relu <- function(object, alpha = 0.3, input_shape = NULL,
 #' @rdname layer_activation
 #' @export
 layer_activation_elu <- function(object, alpha = 1, input_shape = NULL, batch_size = NULL,
-                                 dtype = NULL, name = NULL, trainable = NULL) {
+                                 dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("ELU", object, list(
     alpha = check_number(alpha), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
@@ -208,7 +232,9 @@ layer_activation_selu <- named_activation("selu")
 #'   in keras R: -1 is the last).
 #' @export
 layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, batch_size = NULL,
-                                     dtype = NULL, name = NULL, trainable = NULL) {
+                                     dtype = NULL, name = NULL, trainable = NULL,
+                                     input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("Softmax", object, list(
     axis = check_axis(axis), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
@@ -239,7 +265,9 @@ layer_activation_softmax <- function(object, axis = -1L, input_shape = NULL, bat
 #' }
 #' @export
 layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_shape = NULL,
-                          batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL) {
+                          batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL,
+                          input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("Dropout", object, list(
     rate = check_rate(rate), noise_shape = check_shape(noise_shape), seed = check_seed(seed),
     input_shape = input_shape, batch_size = batch_size, dtype = dtype, name = name,
@@ -251,7 +279,8 @@ layer_dropout <- function(object, rate, noise_shape = NULL, seed = NULL, input_s
 #' @export
 layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL,
                                  batch_size = NULL, dtype = NULL, name = NULL,
-                                 trainable = NULL) {
+                                 trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("GaussianNoise", object, list(
     stddev = check_number(stddev, min = 0), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
@@ -262,7 +291,8 @@ layer_gaussian_noise <- function(object, stddev, seed = NULL, input_shape = NULL
 #' @export
 layer_gaussian_dropout <- function(object, rate, seed = NULL, input_shape = NULL,
                                    batch_size = NULL, dtype = NULL, name = NULL,
-                                   trainable = NULL) {
+                                   trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("GaussianDropout", object, list(
     rate = check_rate(rate), seed = check_seed(seed), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype, name = name, trainable = trainable
@@ -324,7 +354,8 @@ layer_permute <- function(object, dims, input_shape = NULL, batch_size = NULL, d
 #' @rdname layer_flatten
 #' @export
 layer_repeat_vector <- function(object, n, input_shape = NULL, batch_size = NULL,
-                                dtype = NULL, name = NULL, trainable = NULL) {
+                                dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("RepeatVector", object, list(
     n = check_count(n), input_shape = input_shape, batch_size = batch_size,
     dtype = dtype, name = name, trainable = trainable
@@ -364,7 +395,8 @@ layer_batch_normalization <- function(object, axis = -1L, momentum = 0.99, epsil
                                       beta_regularizer = NULL, gamma_regularizer = NULL,
                                       beta_constraint = NULL, gamma_constraint = NULL,
                                       input_shape = NULL, batch_size = NULL, dtype = NULL,
-                                      name = NULL, trainable = NULL) {
+                                      name = NULL, trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("BatchNormalization", object, list(
     axis = check_axes(axis), momentum = check_number(momentum, min = 0, max = 1),
     epsilon = check_number(epsilon, min = 0, min_open = TRUE),
@@ -390,7 +422,8 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
                                       gamma_regularizer = NULL, beta_constraint = NULL,
                                       gamma_constraint = NULL, input_shape = NULL,
                                       batch_size = NULL, dtype = NULL, name = NULL,
-                                      trainable = NULL) {
+                                      trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("LayerNormalization", object, list(
     axis = check_axes(axis), epsilon = check_number(epsilon, min = 0, min_open = TRUE),
     center = check_flag(center), scale = check_flag(scale),
@@ -423,7 +456,8 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 #' @export
 layer_activity_regularization <- function(object, l1 = 0, l2 = 0, input_shape = NULL,
                                           batch_size = NULL, dtype = NULL, name = NULL,
-                                          trainable = NULL) {
+                                          trainable = NULL, input_dim = NULL) {
+  input_shape <- input_dim_shape(input_dim, input_shape)
   tb_create_builtin_layer("ActivityRegularization", object, list(
     l1 = check_number(l1, min = 0), l2 = check_number(l2, min = 0), input_shape = input_shape,
     batch_size = batch_size, dtype = dtype,

@@ -82,6 +82,11 @@ layer_masking <- function(object, mask_value = 0, input_shape = NULL, batch_size
 #' @param dropout,recurrent_dropout Fractions (0 to less than 1) of the
 #'   inputs and of the recurrent state to drop while training.
 #' @param reset_after GRU formulation (keras' default `TRUE`).
+#' @param input_dim,input_length keras 2's form of `input_shape` for a first
+#'   recurrent layer: `input_dim` features per step and sequences of
+#'   `input_length` steps (`NULL`: any length) are `input_shape =
+#'   c(input_length, input_dim)` (give them or `input_shape`; positive whole
+#'   numbers).
 #' @param ... Further keras arguments by name (others are an error):
 #'   `kernel_initializer`,
 #'   `recurrent_initializer`, `bias_initializer`, `unit_forget_bias` (LSTM),
@@ -126,7 +131,9 @@ layer_simple_rnn <- function(object, units, activation = "tanh", use_bias = TRUE
                              return_sequences = FALSE, return_state = FALSE,
                              go_backwards = FALSE, stateful = FALSE, dropout = 0,
                              recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
-                             dtype = NULL, name = NULL, trainable = NULL, ...) {
+                             dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL,
+                             input_length = NULL, ...) {
+  input_shape <- sequence_input_shape(input_dim, input_length, input_shape)
   recurrent("SimpleRNN", object, c(recurrent_args(
     units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
     dropout, recurrent_dropout), list(input_shape = input_shape, batch_size = batch_size,
@@ -139,7 +146,9 @@ layer_lstm <- function(object, units, activation = "tanh", recurrent_activation 
                        use_bias = TRUE, return_sequences = FALSE, return_state = FALSE,
                        go_backwards = FALSE, stateful = FALSE, dropout = 0,
                        recurrent_dropout = 0, input_shape = NULL, batch_size = NULL,
-                       dtype = NULL, name = NULL, trainable = NULL, ...) {
+                       dtype = NULL, name = NULL, trainable = NULL, input_dim = NULL,
+                       input_length = NULL, ...) {
+  input_shape <- sequence_input_shape(input_dim, input_length, input_shape)
   recurrent("LSTM", object, c(recurrent_args(
     units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
     dropout, recurrent_dropout), list(
@@ -153,7 +162,9 @@ layer_gru <- function(object, units, activation = "tanh", recurrent_activation =
                       use_bias = TRUE, return_sequences = FALSE, return_state = FALSE,
                       go_backwards = FALSE, stateful = FALSE, dropout = 0,
                       recurrent_dropout = 0, reset_after = TRUE, input_shape = NULL,
-                      batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL, ...) {
+                      batch_size = NULL, dtype = NULL, name = NULL, trainable = NULL,
+                      input_dim = NULL, input_length = NULL, ...) {
+  input_shape <- sequence_input_shape(input_dim, input_length, input_shape)
   recurrent("GRU", object, c(recurrent_args(
     units, activation, use_bias, return_sequences, return_state, go_backwards, stateful,
     dropout, recurrent_dropout), list(
