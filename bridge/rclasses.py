@@ -358,7 +358,7 @@ def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None
     or an engine layer class to extend (default ``Layer``).
     """
     check_classname(classname, "MyLayer")
-    if parent is None:
+    if parent is None or parent is Layer:
         parent = RLayer
     elif not (inspect.isclass(parent) and issubclass(parent, Layer)):
         raise TypeError("`inherit` must be a layer class (made with new_layer_class() or "
@@ -376,6 +376,44 @@ def make_layer_class(classname, methods=None, uses_training=None, uses_mask=None
         extra["_r_init_formals"] = tuple([init_formals] if isinstance(init_formals, str)
                                          else init_formals)
     return build_class(classname, bases, methods, layer_method, extra)
+
+
+def class_kind(cls):
+    """What a class is, for R's ``inherit =`` and ``%py_class%``: ``"model"``,
+    ``"layer"``, ``"metric"``, ``"loss"``, ``"callback"``, ``"schedule"``,
+    or ``None`` for anything else (an object, not a class, included)."""
+    from tensorbridge.engine.keras import callbacks as _callbacks
+    from tensorbridge.engine.keras import losses as _losses
+    from tensorbridge.engine.keras import metrics as _metrics
+    from tensorbridge.engine.keras.optimizers.schedules import LearningRateSchedule
+
+    if not inspect.isclass(cls):
+        return None
+    for kind, base in (("model", _Model), ("layer", Layer), ("metric", _metrics.Metric),
+                       ("loss", _losses.Loss), ("callback", _callbacks.Callback),
+                       ("schedule", LearningRateSchedule)):
+        if issubclass(cls, base):
+            return kind
+    return None
+
+
+def set_class_members(cls, attributes=None, properties=None):
+    """Class attributes (R values) and properties (R functions ``function(value)``:
+    called without ``value`` to read, with it to assign; keras R's
+    ``%<-active%``) of a class made here."""
+    for name, value in (attributes or {}).items():
+        setattr(cls, name, value)
+    for name, fn in (properties or {}).items():
+        if not isinstance(fn, RCallable):
+            raise TypeError(f"the property {name} must be an R function, not {_describe(fn)}")
+
+        def getter(self, fn=fn, name=name):
+            return _call_r(self, f"the property {name}", fn, (self, cls), {})
+
+        def setter(self, value, fn=fn, name=name):
+            _call_r(self, f"the property {name}", fn, (self, cls, value), {})
+
+        setattr(cls, name, property(getter, setter))
 
 
 def check_classname(classname, example):
@@ -849,7 +887,7 @@ def make_model_class(classname, methods=None, uses_training=None, uses_mask=None
                      parent=None, init_formals=None):
     """A new model class (see :class:`RModel`) whose methods are R functions;
     ``parent``: a model class made here before (default :class:`RModel`)."""
-    if parent is None:
+    if parent is None or parent is _Model:
         parent = RModel
     elif not (inspect.isclass(parent) and issubclass(parent, RModel)):
         raise TypeError("`inherit` must be a model class made with new_model_class(), not "

@@ -24,6 +24,8 @@ tb_make_object_class <- function(kind, classname, methods, inherit, required, fn
     if (inherits(inherit, "tensorbridge_object_class") &&
         identical(attr(inherit, "kind"), kind)) {
       parent <- environment(inherit)$.tb_class
+    } else if (tb_is_class_handle(inherit, kind)) {
+      parent <- inherit  # an engine class: keras$metrics$Metric, keras$metrics$Mean ...
     } else {
       tb_arg_error("inherit", paste0("a ", tb_object_kind_names[[kind]], " class made with ",
                                      fn, "() (or NULL)"), inherit, fn = fn)
@@ -109,8 +111,9 @@ print.tensorbridge_object_class <- function(x, ...) {
 #'   go in `...`.
 #' @param ... Further methods, named (e.g. a helper called as
 #'   `self$helper(...)`, `get_config`).
-#' @param inherit A class of the same kind made with the same function, to
-#'   extend (`NULL`: the base class).
+#' @param inherit A class of the same kind made with the same function, or
+#'   a keras class of that kind (e.g. `keras$metrics$Mean`), to extend
+#'   (`NULL`: the base class).
 #' @return The class's constructor, a function that makes an object.
 #' @family custom classes
 #' @examples

@@ -141,6 +141,14 @@ tb_class_methods <- function(methods, fn) {
   lapply(stats::setNames(nms, nms), function(nm) tb_layer_method(methods[[nm]], nm))
 }
 
+# Whether `x` is the handle of an engine class of this kind ("layer" also
+# takes model classes, which are layers).
+tb_is_class_handle <- function(x, kind) {
+  if (!inherits(x, "tensorbridge_object")) return(FALSE)
+  is <- tb_call("bridge.rclasses.class_kind", x)
+  !is.null(is) && (identical(is, kind) || (kind == "layer" && identical(is, "model")))
+}
+
 # The Python class behind a class made here (a handle), or NULL.
 tb_layer_class_of <- function(x) {
   if (inherits(x, "tensorbridge_layer_class") || inherits(x, "tensorbridge_layer_wrapper")) {
@@ -162,12 +170,14 @@ tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer")
   }
   parent <- NULL
   if (!is.null(inherit)) {
-    if (!model || inherits(inherit, "tensorbridge_model_class")) {
+    if (tb_is_class_handle(inherit, kind)) {
+      parent <- inherit  # an engine class: keras$layers$Layer, keras$Model ...
+    } else if (!model || inherits(inherit, "tensorbridge_model_class")) {
       parent <- tb_layer_class_of(inherit)
     }
     if (is.null(parent)) {
-      tb_arg_error("inherit", if (model) "a model class made with new_model_class() (or NULL)"
-                   else "a layer class made with new_layer_class() or Layer() (or NULL)",
+      tb_arg_error("inherit", if (model) "a model class made with new_model_class(), or keras$Model (or NULL)"
+                   else "a layer class made with new_layer_class() or Layer(), or a keras layer class such as keras$layers$Layer (or NULL)",
                    inherit, fn = fn)
     }
   }
@@ -192,7 +202,16 @@ tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer")
 # the engine (e.g. in load_model()'s custom_objects) it is that class.
 tb_layer_class_function <- function(py_class, classname) {
   .tb_class <- py_class
-  f <- function(...) tb_call("bridge.rclasses.instantiate", .tb_class, ...)
+  f <- function(...) {
+    # keras 3: a layer class called on a model or a tensor composes with it
+    if (...length() && (is.null(...names()) || ...names()[[1]] == "") &&
+        inherits(..1, c("tensorbridge.engine.keras.model.Model",
+                        "tensorbridge.engine.keras.layers.base.KerasTensor",
+                        "tensorbridge.engine.tensor.Tensor"))) {
+      return(create_layer(f, ..1, list(...)[-1]))
+    }
+    tb_call("bridge.rclasses.instantiate", .tb_class, ...)
+  }
   attr(f, "tb_key") <- attr(py_class, "tb_key")
   attr(f, "classname") <- classname
   class(f) <- c("tensorbridge_layer_class", "function")
@@ -219,9 +238,10 @@ print.tensorbridge_layer_wrapper <- function(x, ...) {
 #' functional models, shared use, `summary()`, `get_weights()` /
 #' `set_weights()`, `freeze_weights()`, saving). `new_layer_class()` (keras 3
 #' style) returns a layer constructor that composes like `layer_dense()`;
-#' `Layer()` (keras 2 style) returns the class, which makes a layer when
-#' called (`MyLayer(units = 3)`) and is composed with [create_layer()] or
-#' wrapped with [create_layer_wrapper()].
+#' `Layer()` returns the class, which makes a layer when called
+#' (`MyLayer(units = 3)`), composes when called on a model or a tensor first
+#' (keras 3: `model %>% MyLayer(units = 3)`), and is also composed with
+#' [create_layer()] or wrapped with [create_layer_wrapper()] (keras 2).
 #'
 #' Each method is an R function evaluated with two extra names in scope:
 #' `self`, the layer itself (read attributes with `self$units`, set new ones
@@ -257,8 +277,10 @@ print.tensorbridge_layer_wrapper <- function(x, ...) {
 #'   calling the layer on a batch of one.
 #' @param ... Further methods, named (e.g. a helper `scale = function(x) ...`
 #'   called as `self$scale(x)`, or `compute_mask`).
-#' @param inherit A layer class made with `new_layer_class()` or `Layer()` to
-#'   extend (`NULL`: a plain layer).
+#' @param public keras 3's named list of further members (`Layer()` only).
+#' @param inherit A layer class made with `new_layer_class()` or `Layer()`,
+#'   or a keras layer class such as `keras$layers$Dense`, to extend (`NULL`:
+#'   a plain layer).
 #' @return `new_layer_class()`: a layer constructor `function(object, ...)`
 #'   (see [create_layer_wrapper()]); `Layer()`: the layer class.
 #' @family custom layers
@@ -292,10 +314,11 @@ new_layer_class <- function(classname, initialize = NULL, build = NULL, call = N
 #' @rdname new_layer_class
 #' @export
 Layer <- function(classname, initialize = NULL, build = NULL, call = NULL,
-                  get_config = NULL, compute_output_shape = NULL, ..., inherit = NULL) {
-  methods <- c(list(initialize = initialize, build = build, call = call,
-                    get_config = get_config, compute_output_shape = compute_output_shape),
-               list(...))
+                  get_config = NULL, compute_output_shape = NULL, ..., public = list(),
+                  inherit = NULL) {
+  methods <- tb_keras3_members("Layer", list(
+    initialize = initialize, build = build, call = call, get_config = get_config,
+    compute_output_shape = compute_output_shape), public, list(...))
   tb_make_layer_class(classname, methods, inherit, "Layer")
 }
 
