@@ -928,6 +928,33 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
     """``engine.keras.models.load_model`` with R's custom objects: a layer
     class made in R (its constructor arrives as the class), and R functions
     in lambda layers restored only when ``safe_mode`` is false."""
+    # a path, or the bytes of serialize_model()
+    load = (_saving.deserialize_model if isinstance(filepath, (bytes, bytearray))
+            else _saving.load_model)
+    return _with_custom_objects(lambda objects: load(filepath, custom_objects=objects,
+                                                     compile=compile),
+                                custom_objects, safe_mode, r_unserialize, "load_model")
+
+
+def model_from_text(text, custom_objects=None, format="json", safe_mode=True,
+                    r_unserialize=None):
+    """``model_from_json()`` / ``model_from_yaml()`` / ``from_config()`` (``format``
+    ``"json"``, ``"yaml"`` or ``"config"``, then ``text`` is the config dict) with R's
+    custom objects, as :func:`load_model` takes them."""
+    def build(objects):
+        if format == "config":
+            return _saving.model_from_dict(text, objects)
+        fn = _saving.model_from_yaml if format == "yaml" else _saving.model_from_json
+        return fn(text, objects)
+
+    what = {"json": "model_from_json", "yaml": "model_from_yaml"}.get(format, "from_config")
+    return _with_custom_objects(build, custom_objects, safe_mode, r_unserialize, what)
+
+
+def _with_custom_objects(build, custom_objects, safe_mode, r_unserialize, what):
+    """``build(objects)`` with R's ``custom_objects`` (a class made in R
+    registered under its own name too) and the ``safe_mode`` rule, a missing
+    custom object an error saying what to pass."""
     objects = {}
     for key, value in (custom_objects or {}).items():
         objects[key] = value
@@ -937,10 +964,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
     token_safe = _SAFE_MODE.set(bool(safe_mode))
     token_unser = _UNSERIALIZE.set(r_unserialize)
     try:
-        # a path, or the bytes of serialize_model()
-        load = (_saving.deserialize_model if isinstance(filepath, (bytes, bytearray))
-                else _saving.load_model)
-        return load(filepath, custom_objects=objects or None, compile=compile)
+        return build(objects or None)
     except _saving.UnknownClassesError as err:
         names = err.class_names
         example = ", ".join(f"{n} = {n}" for n in names)
@@ -950,7 +974,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
             raise ValueError(
                 f"{err.label} uses the custom layer class{'es' if several else ''} {listed}, "
                 f"which tensorbridge does not define; pass {'them' if several else 'it'} when "
-                f"loading: load_model(..., custom_objects = list({example})), each name given "
+                f"loading: {what}(..., custom_objects = list({example})), each name given "
                 "the constructor new_layer_class() returned (or the class Layer() "
                 "returned)") from None
         raise ValueError(
@@ -958,7 +982,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,
             f"metric{'s' if several else ''} "
             f"{listed}, which tensorbridge does not define; pass "
             f"{'them' if several else 'it'} when loading: "
-            f"load_model(..., custom_objects = list({example})), each name given the R "
+            f"{what}(..., custom_objects = list({example})), each name given the R "
             "function (or the class new_loss_class() / new_metric_class() made), or load "
             "with compile = FALSE for the model without its training state") from None
     finally:

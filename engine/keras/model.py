@@ -830,6 +830,11 @@ class Model(Layer):
 
         return json.dumps(model_to_dict(self), **kwargs)
 
+    def to_yaml(self):
+        from .saving import model_to_yaml
+
+        return model_to_yaml(self)
+
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
         from .saving import save_model
 

@@ -5,13 +5,14 @@ from .saving import (
     deserialize_model,
     load_model,
     model_from_json,
+    model_from_yaml,
     save_model,
     serialize_model,
 )
 from .sequential import Sequential
 
 __all__ = ["Model", "Sequential", "load_model", "save_model", "model_from_json",
-           "serialize_model", "deserialize_model", "clone_model"]
+           "model_from_yaml", "serialize_model", "deserialize_model", "clone_model"]
 
 
 def clone_model(model):

@@ -137,7 +137,11 @@ def functional_from_config(config, custom_objects=None):
                 break
             args = [produced[(src, k)][ti] for src, k, ti in entry["args"]]
             inp = args if entry.get("as_list") else args[0]
-            out = made[name](inp, **entry.get("kwargs", {}))
+            # (an empty dict may arrive as an empty list: a config that went through R)
+            kwargs = entry.get("kwargs") or {}
+            if not isinstance(kwargs, dict):
+                raise TypeError(f"the call arguments of layer {name!r} are not a mapping")
+            out = made[name](inp, **kwargs)
             produced[(name, done[name])] = flatten(out)
             ready.extend(waiting.pop((name, done[name]), ()))
             done[name] += 1
@@ -227,17 +231,66 @@ def model_from_dict(d, custom_objects=None):
     return model
 
 
-def model_from_json(json_string, custom_objects=None):
+def model_from_json(json_string, custom_objects=None, _label="model_from_json"):
     """A new (uncompiled, freshly initialized) model from ``model.to_json()``."""
     try:
         d = _loads(json_string)
     except _BadJSON as exc:
-        raise ValueError(f"model_from_json: the text {exc}") from None
+        raise ValueError(f"{_label}: the text {exc}") from None
+    missing = _unknown_layer_classes(d, custom_objects)
+    if missing:
+        raise UnknownClassesError(f"{_label}: the model", missing)
     try:
         return model_from_dict(d, custom_objects)
     except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
-        raise ValueError(f"model_from_json: the text does not describe a model "
+        raise ValueError(f"{_label}: the text does not describe a model "
                          f"({_config_problem(exc)})") from None
+
+
+def model_to_yaml(model):
+    """The model's configuration (no weights) as YAML: the document of ``to_json()``."""
+    import yaml
+
+    return yaml.safe_dump(model_to_dict(model), sort_keys=False)
+
+
+MAX_YAML_CHARS = 64 * 2**20
+
+
+def model_from_yaml(yaml_string, custom_objects=None):
+    """A new model from ``model_to_yaml()``'s text.  The text is read as plain data
+    (YAML's safe subset, no tags that make objects) with no aliases -- an alias can
+    make a small text expand to an enormous one -- then checked as ``model_from_json``
+    checks its text."""
+    import yaml
+
+    if not isinstance(yaml_string, str):
+        raise TypeError(f"model_from_yaml: the YAML must be a string, not "
+                        f"{type(yaml_string).__name__}")
+    if len(yaml_string) > MAX_YAML_CHARS:
+        raise ValueError(f"model_from_yaml: the text has {len(yaml_string)} characters; a "
+                         f"model's configuration has far fewer (at most {MAX_YAML_CHARS})")
+
+    class NoAliases(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "holds an alias (*name), which a model's configuration "
+                    "never does", event.start_mark)
+            return super().compose_node(parent, index)
+
+    try:
+        d = yaml.load(yaml_string, Loader=NoAliases)  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as exc:
+        raise ValueError(f"model_from_yaml: the text is not a YAML document that tensorbridge "
+                         f"reads ({' '.join(str(exc).split())})") from None
+    try:
+        text = json.dumps(d)
+    except (TypeError, ValueError):
+        raise ValueError("model_from_yaml: the text holds values (dates, binary data, ...) "
+                         "that a model's configuration never does") from None
+    return model_from_json(text, custom_objects, _label="model_from_yaml")
 
 
 # Limits on a configuration read from a file or a text: a genuine one is nested a dozen

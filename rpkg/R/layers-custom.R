@@ -398,21 +398,27 @@ create_layer_wrapper <- function(LayerClass) {
 # safe_mode opt-in for R functions stored with a model (lambda layers).
 tb_load_model_custom <- function(filepath, compile = TRUE, custom_objects = NULL,
                                  safe_mode = TRUE) {
+  custom_objects <- tb_custom_objects(custom_objects)
+  safe_mode <- check_flag(safe_mode, "safe_mode")
+  tb_call("bridge.rclasses.load_model", filepath, compile = compile,
+          custom_objects = custom_objects,
+          safe_mode = safe_mode, r_unserialize = if (!safe_mode) unserialize)
+}
+
+# A `custom_objects` argument, checked, with those of the with_custom_object_scope()
+# blocks around the call (the argument's own win); NULL when there are none.
+tb_custom_objects <- function(custom_objects, fn = tb_caller_name()) {
   if (!is.null(custom_objects) &&
       (!is.list(custom_objects) || is.object(custom_objects) ||
        (length(custom_objects) &&
           (is.null(names(custom_objects)) || any(names(custom_objects) == ""))))) {
     tb_arg_error("custom_objects",
                  "a named list of the classes and functions the model uses (or NULL)",
-                 custom_objects)
+                 custom_objects, fn = fn)
   }
-  safe_mode <- check_flag(safe_mode, "safe_mode")
-  # those of with_custom_object_scope() blocks around the call, then these
   scoped <- .tb_state$custom_object_scope
   custom_objects <- c(scoped[setdiff(names(scoped), names(custom_objects))], custom_objects)
-  tb_call("bridge.rclasses.load_model", filepath, compile = compile,
-          custom_objects = if (length(custom_objects)) custom_objects,
-          safe_mode = safe_mode, r_unserialize = if (!safe_mode) unserialize)
+  if (length(custom_objects)) custom_objects
 }
 
 #' Custom objects for every load inside a block

@@ -674,21 +674,33 @@ count_params <- function(object) {
 
 #' Model and layer configuration
 #'
-#' `get_config()` gives a model's or layer's configuration as an R list,
-#' `from_config()` rebuilds it (with fresh weights); `model_to_json()` and
-#' `model_from_json()` do the same through a JSON string.
+#' `get_config()` gives a model's or layer's configuration as an R list (its
+#' class kept as an attribute), `from_config()` rebuilds it (with fresh
+#' weights); `model_to_json()` / `model_from_json()` and `model_to_yaml()` /
+#' `model_from_yaml()` do the same through a JSON or YAML text.
+#'
+#' Reading a text never runs code: `model_from_yaml()` reads plain YAML data
+#' only (no tags that make objects, no aliases), and both readers check the
+#' text's size and depth before building anything.
 #'
 #' @param object A model or layer.
 #' @param config A list from `get_config()`.
+#' @param custom_objects A named list of the classes written in R that the
+#'   configuration uses (as for [load_model()]), or `NULL`. A configuration
+#'   from `get_config()` of an object of a class written in R needs none: it
+#'   carries its class.
 #' @param json A JSON string from `model_to_json()`.
-#' @param class_name For a layer configuration, the layer class (e.g.
-#'   `"Dense"`); `NULL` for a model.
-#' @return A list, a JSON string, or a new model or layer.
+#' @param yaml A YAML string from `model_to_yaml()`.
+#' @return A list, a JSON or YAML string, or a new model or layer.
 #' @examples
 #' if (tb_available()) {
 #'   model <- keras_model_sequential(input_shape = 3) %>% layer_dense(units = 2)
 #'   json <- model_to_json(model)
 #'   twin <- model_from_json(json)
+#'   yaml <- model_to_yaml(model)
+#'   cat(yaml)
+#'   twin2 <- model_from_yaml(yaml)
+#'   twin3 <- from_config(get_config(model))
 #' }
 #' @name model-config
 NULL
@@ -698,22 +710,35 @@ NULL
 get_config <- function(object) {
   check_layer(object)
   config <- tb_method(object, "get_config")
-  attr(config, "class_name") <- tb_getattr(tb_getattr(object, "__class__"), "__name__")
+  klass <- tb_getattr(object, "__class__")
+  attr(config, "class_name") <- tb_getattr(klass, "__name__")
+  attr(config, "config_class") <- klass
   config
 }
 
 #' @rdname model-config
 #' @export
-from_config <- function(config, class_name = attr(config, "class_name")) {
+from_config <- function(config, custom_objects = NULL) {
   if (!is.list(config) || is.object(config)) {
     tb_arg_error("config", "a list from get_config()", config)
   }
-  class_name <- check_string(class_name, null_ok = TRUE)
-  if (is.null(class_name) || class_name %in% c("Sequential", "Model", "Functional")) {
-    return(tb_call("engine.keras.saving.model_from_dict",
-                   list(class_name = class_name %||% "Functional", config = config)))
+  custom_objects <- tb_custom_objects(custom_objects)
+  class_name <- attr(config, "class_name") %||% "Functional"
+  klass <- attr(config, "config_class")
+  if (!is.null(klass) && !class_name %in% c("Sequential", "Model", "Functional") &&
+      is.null(custom_objects[[class_name]])) {
+    # a class written in R carries itself
+    custom_objects <- c(custom_objects, stats::setNames(list(klass), class_name))
   }
-  tb_call("engine.keras.layers.deserialize", list(class_name = class_name, config = config))
+  attributes(config) <- list(names = names(config))
+  if (!is.null(klass) && tb_is_class_handle(klass, "model") ||
+      class_name %in% c("Sequential", "Model", "Functional")) {
+    return(tb_call("bridge.rclasses.model_from_text",
+                   list(class_name = class_name, config = config),
+                   custom_objects = custom_objects, format = "config"))
+  }
+  tb_call("engine.keras.layers.deserialize", list(class_name = class_name, config = config),
+          custom_objects)
 }
 
 #' @rdname model-config
@@ -725,9 +750,25 @@ model_to_json <- function(object) {
 
 #' @rdname model-config
 #' @export
-model_from_json <- function(json) {
+model_from_json <- function(json, custom_objects = NULL) {
   json <- check_string(json)
-  tb_call("engine.keras.models.model_from_json", json)
+  tb_call("bridge.rclasses.model_from_text", json,
+          custom_objects = tb_custom_objects(custom_objects), format = "json")
+}
+
+#' @rdname model-config
+#' @export
+model_to_yaml <- function(object) {
+  tb_check_model(object)
+  tb_method(object, "to_yaml")
+}
+
+#' @rdname model-config
+#' @export
+model_from_yaml <- function(yaml, custom_objects = NULL) {
+  yaml <- check_string(yaml)
+  tb_call("bridge.rclasses.model_from_text", yaml,
+          custom_objects = tb_custom_objects(custom_objects), format = "yaml")
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

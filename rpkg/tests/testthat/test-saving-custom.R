@@ -158,3 +158,71 @@ test_that("loss and metric classes come back with the arguments they were made w
   expect_equal(ev[["above"]], sum(p > 0.1))                            # threshold kept
   expect_equal(evaluate(model, x, y, verbose = 0), ev, tolerance = 1e-6)
 })
+
+test_that("configs round-trip through from_config(), JSON and YAML: functional, custom layers", {
+  skip_if_no_python()
+  layer_twice <- new_layer_class(
+    "ConfigTwice",
+    initialize = function(factor = 2, ...) {
+      super$initialize(...)
+      self$factor <- factor
+    },
+    call = function(inputs) inputs * self$factor
+  )
+  inputs <- layer_input(shape = 3)
+  a <- inputs %>% layer_dense(units = 2, name = "a")
+  b <- inputs %>% layer_twice(factor = 3, name = "b") %>% layer_dense(units = 2, name = "c")
+  model <- keras_model(inputs, layer_add(a, b))
+
+  twins <- list(
+    config = from_config(get_config(model), custom_objects = list(ConfigTwice = layer_twice)),
+    json = model_from_json(model_to_json(model), custom_objects = list(ConfigTwice = layer_twice)),
+    yaml = model_from_yaml(model_to_yaml(model), custom_objects = list(ConfigTwice = layer_twice))
+  )
+  for (twin in twins) {
+    expect_identical(vapply(twin$layers, function(l) l$name, ""),
+                     vapply(model$layers, function(l) l$name, ""))
+    expect_equal(get_layer(twin, "b")$factor, 3)
+    set_weights(twin, get_weights(model))
+    expect_equal(predict(twin, x, verbose = 0), predict(model, x, verbose = 0),
+                 tolerance = 1e-6)
+  }
+  # by hand: a = x Wa + ba, c = 3x Wc + bc
+  w <- get_weights(model)
+  expect_equal(predict(model, x, verbose = 0),
+               sweep(x %*% w[[1]], 2, w[[2]], "+") + sweep(3 * x %*% w[[3]], 2, w[[4]], "+"),
+               tolerance = 1e-5)
+  # a missing class is named, with what to pass
+  expect_error(model_from_json(model_to_json(model)),
+               "model_from_json\\(\\.\\.\\., custom_objects = list\\(ConfigTwice = ConfigTwice\\)\\)")
+  # the YAML is YAML's plain data: the same document as the JSON
+  skip_if_not_installed("yaml")
+  skip_if_not_installed("jsonlite")
+  expect_equal(yaml::yaml.load(model_to_yaml(model)),
+               jsonlite::fromJSON(model_to_json(model), simplifyVector = FALSE))
+})
+
+test_that("a config of a class written in R carries its class; YAML that is not plain data is refused", {
+  skip_if_no_python()
+  MyModel <- new_model_class(
+    "ConfigModel",
+    initialize = function(units = 2, ...) {
+      super$initialize(...)
+      self$units <- units
+      self$d <- layer_dense(units = units)
+    },
+    call = function(inputs) self$d(inputs)
+  )
+  m <- MyModel(units = 4)
+  cfg <- get_config(m)
+  expect_equal(cfg$units, 4)
+  again <- from_config(cfg)
+  expect_equal(again$units, 4)
+  expect_equal(dim(predict(again, x, verbose = 0)), c(nrow(x), 4L))
+
+  bomb <- paste0("a: &a [1, 2]\nb: [*a, *a]\n")
+  expect_error(model_from_yaml(bomb), "alias")
+  expect_error(model_from_yaml("x: !!python/object/apply:os.system ['echo hi']"),
+               "not a YAML document that tensorbridge reads")
+  expect_error(model_from_yaml("[1, 2"), "not a YAML document")
+})
