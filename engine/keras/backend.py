@@ -11,6 +11,7 @@ from .. import autograd, dtypes, linalg, nn, ops
 from .. import random as _random
 from ..errors import InvalidArgumentError, shape_str
 from ..tensor import Tensor, Variable, convert_to_tensor
+from . import _config
 from . import losses as _losses
 from .layers import base as _base
 
@@ -26,7 +27,7 @@ __all__ = ["backend", "epsilon", "set_epsilon", "floatx", "set_floatx", "image_d
            "update", "update_add", "update_sub", "moving_average_update", "cast_to_floatx",
            "l2_normalize", "rnn", "normalize_batch_in_training"]
 
-_STATE = {"epsilon": 1e-7, "uids": {}}
+_STATE = {"uids": {}}
 
 
 def backend():
@@ -34,15 +35,13 @@ def backend():
 
 
 def epsilon():
-    """The fuzz factor of the backend's functions (1e-7)."""
-    return _STATE["epsilon"]
+    """The fuzz factor of the backend functions, the losses and the metrics (1e-7)."""
+    return _config.epsilon()
 
 
 def set_epsilon(value):
-    value = float(value)
-    if not (np.isfinite(value) and value > 0):
-        raise InvalidArgumentError(f"set_epsilon: {value}; expected a positive finite number")
-    _STATE["epsilon"] = value
+    """Sets the fuzz factor that ``epsilon()``, the losses and the metrics use."""
+    _config.set_epsilon(value)
 
 
 def floatx():

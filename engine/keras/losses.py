@@ -13,9 +13,9 @@ import numpy as np
 from .. import nn, ops
 from ..nn import _Softmax
 from ..tensor import Tensor, convert_to_tensor
+from ._config import epsilon
 from ._registry import resolve, unknown
 
-EPSILON = 1e-7  # keras.backend.epsilon()
 _SIGMOID = ops.sigmoid.Function
 
 
@@ -57,14 +57,14 @@ def mean_absolute_error(y_true, y_pred):
 
 def mean_absolute_percentage_error(y_true, y_pred):
     y_true, y_pred = _prep(y_true, y_pred)
-    diff = ops.abs(y_true - y_pred) / ops.maximum(ops.abs(y_true), EPSILON)
+    diff = ops.abs(y_true - y_pred) / ops.maximum(ops.abs(y_true), epsilon())
     return ops.reduce_mean(diff, axis=-1) * 100.0
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     y_true, y_pred = _prep(y_true, y_pred)
-    a = ops.log(ops.maximum(y_pred, EPSILON) + 1.0)
-    b = ops.log(ops.maximum(y_true, EPSILON) + 1.0)
+    a = ops.log(ops.maximum(y_pred, epsilon()) + 1.0)
+    b = ops.log(ops.maximum(y_true, epsilon()) + 1.0)
     return ops.reduce_mean(ops.square(a - b), axis=-1)
 
 
@@ -76,7 +76,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     if logits is not None:
         per = nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=logits)
     else:
-        p = ops.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+        p = ops.clip_by_value(y_pred, epsilon(), 1.0 - epsilon())
         per = -(y_true * ops.log(p) + (1.0 - y_true) * ops.log(1.0 - p))
     return ops.reduce_mean(per, axis=axis)
 
@@ -94,7 +94,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if logits is not None:
         return nn.softmax_cross_entropy_with_logits(y_true, logits, axis=axis)
     p = y_pred / ops.reduce_sum(y_pred, axis=axis, keepdims=True)
-    p = ops.clip_by_value(p, EPSILON, 1.0 - EPSILON)
+    p = ops.clip_by_value(p, epsilon(), 1.0 - epsilon())
     return -ops.reduce_sum(y_true * ops.log(p), axis=axis)
 
 
@@ -120,7 +120,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         return nn.sparse_softmax_cross_entropy_with_logits(lab, logits)
     hot = np.zeros(y_pred.shape, y_pred._data.dtype)
     np.put_along_axis(hot, lab[..., None], 1, axis=-1)
-    p = ops.clip_by_value(y_pred, EPSILON, 1.0 - EPSILON)
+    p = ops.clip_by_value(y_pred, epsilon(), 1.0 - epsilon())
     return -ops.reduce_sum(ops.log(p) * hot, axis=-1)
 
 
@@ -151,14 +151,14 @@ def categorical_hinge(y_true, y_pred):
 
 def kl_divergence(y_true, y_pred):
     y_true, y_pred = _prep(y_true, y_pred)
-    t = ops.clip_by_value(y_true, EPSILON, 1.0)
-    p = ops.clip_by_value(y_pred, EPSILON, 1.0)
+    t = ops.clip_by_value(y_true, epsilon(), 1.0)
+    p = ops.clip_by_value(y_pred, epsilon(), 1.0)
     return ops.reduce_sum(t * ops.log(t / p), axis=-1)
 
 
 def poisson(y_true, y_pred):
     y_true, y_pred = _prep(y_true, y_pred)
-    return ops.reduce_mean(y_pred - y_true * ops.log(y_pred + EPSILON), axis=-1)
+    return ops.reduce_mean(y_pred - y_true * ops.log(y_pred + epsilon()), axis=-1)
 
 
 def _l2n(x, axis):

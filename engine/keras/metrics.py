@@ -9,6 +9,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..tensor import Tensor, convert_to_tensor
+from . import _config
 from . import losses as _losses
 from ._registry import unknown
 
@@ -352,7 +353,7 @@ class AUC(_Confusion):
         else:
             inner = sorted(float(t) for t in thresholds)
             num_thresholds = len(inner) + 2
-        eps = 1e-7
+        eps = _config.epsilon()
         super().__init__([0.0 - eps] + inner + [1.0 + eps], name, dtype)
         self.num_thresholds = num_thresholds
         self.curve, self.summation_method = curve.upper(), summation_method

@@ -1416,7 +1416,9 @@ k_print_tensor <- function(x, message = "") {
 #' Backend settings: `k_epsilon()`, `k_floatx()`, `k_backend()` ...
 #'
 #' `k_epsilon()` is the fuzz factor of the backend functions (1e-7), changed
-#' with `k_set_epsilon()` (the built-in losses and metrics keep 1e-7).
+#' with `k_set_epsilon()`; the built-in losses and metrics read it when
+#' called, as keras' do (e.g. crossentropy clips predictions to
+#' `[epsilon, 1 - epsilon]`).
 #' `k_floatx()` is the float dtype of layers and weights, `"float32"`; the
 #' engine has no other, so `k_set_floatx()` takes only `"float32"` (cast
 #' tensors with [k_cast()]). `k_image_data_format()` is `"channels_last"`

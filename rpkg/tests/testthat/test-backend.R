@@ -280,6 +280,19 @@ test_that("`keras` reaches the engine's keras namespace", {
   k_set_epsilon(1e-5)
   expect_identical(keras$backend$epsilon(), 1e-5)
   k_set_epsilon(1e-7)
+  # the built-in losses clip with it (keras: backend epsilon at call time):
+  # a prediction of exactly 0 for a target of 1 costs -log(epsilon)
+  bce <- function() {
+    as.numeric(loss_binary_crossentropy(as_tensor(matrix(1)), as_tensor(matrix(0))))
+  }
+  expect_equal(bce(), -log(1e-7), tolerance = 1e-4)
+  k_set_epsilon(1e-2)
+  on.exit(k_set_epsilon(1e-7), add = TRUE)
+  expect_equal(bce(), -log(1e-2), tolerance = 1e-5)
+  cce <- as.numeric(loss_categorical_crossentropy(as_tensor(matrix(c(0, 1), 1)),
+                                                  as_tensor(matrix(c(1, 0), 1))))
+  expect_equal(cce, -log(1e-2), tolerance = 1e-5)
+  k_set_epsilon(1e-7)
   expect_identical(k_floatx(), "float32")
   expect_true("layers" %in% utils::.DollarNames(keras, ""))
   expect_true("Dense" %in% utils::.DollarNames(keras$layers, "Den"))
