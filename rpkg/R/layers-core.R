@@ -92,7 +92,9 @@ layer_input <- function(shape = NULL, batch_size = NULL, name = NULL, dtype = NU
 #' @param kernel_initializer,bias_initializer Initializers: a name or an
 #'   `initializer_*()` object.
 #' @param kernel_regularizer,bias_regularizer,activity_regularizer
-#'   Regularizers (`regularizer_*()`).
+#'   Regularizers (`regularizer_*()`). As in keras 2, the activity
+#'   regularizer's penalty on the layer's output is divided by the batch
+#'   size.
 #' @param kernel_constraint,bias_constraint Constraints (`constraint_*()`).
 #' @param input_shape Shape of one input sample: positive whole numbers, `NA`
 #'   for a size that can vary (only for the first layer of a sequential
@@ -440,8 +442,9 @@ layer_layer_normalization <- function(object, axis = -1L, epsilon = 0.001, cente
 
 #' Activity regularization
 #'
-#' Adds `l1 * sum(abs(x)) + l2 * sum(x^2)` of the layer's input to the loss
-#' and passes the input through.
+#' Adds `(l1 * sum(abs(x)) + l2 * sum(x^2)) / batch_size` of the layer's
+#' input to the loss (keras 2's activity regularization) and passes the input
+#' through.
 #'
 #' @inheritParams layer_dense
 #' @param l1,l2 Regularization factors (finite numbers >= 0).

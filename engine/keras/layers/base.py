@@ -324,6 +324,13 @@ class Layer:
     def add_loss(self, loss):
         self._losses.append(loss)
 
+    def _add_activity_loss(self, regularizer, output):
+        """keras 2's activity regularization: ``regularizer(output)`` divided by
+        the batch size (so the penalty does not grow with the batch)."""
+        batch = output.shape[0] if output.ndim else 1
+        loss = regularizer(output)
+        self.add_loss(loss / float(batch) if batch else loss * 0.0)
+
     @property
     def losses(self):
         return list(self._losses)

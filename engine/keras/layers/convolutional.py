@@ -140,7 +140,7 @@ class _Conv(ArrayInput, Layer):
         if not act_done:
             y = self.activation(y)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(y))
+            self._add_activity_loss(self.activity_regularizer, y)
         return y
 
     def _check_call(self, inputs):

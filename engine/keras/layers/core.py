@@ -89,7 +89,7 @@ class Dense(Layer):
         else:
             y = self.activation(_kernels.dense(inputs, self.kernel, self.bias, "linear"))
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(y))
+            self._add_activity_loss(self.activity_regularizer, y)
         return y
 
     def compute_output_shape(self, input_shape):
@@ -384,7 +384,8 @@ class GaussianDropout(Layer):
 
 
 class ActivityRegularization(Layer):
-    """Identity that adds l1 * sum|x| + l2 * sum x**2 of its input to the loss."""
+    """Identity that adds l1 * sum|x| + l2 * sum x**2 of its input, divided by the
+    batch size (keras 2's activity regularization), to the loss."""
 
     supports_masking = True
 
@@ -395,7 +396,7 @@ class ActivityRegularization(Layer):
 
     def call(self, inputs):
         if self.l1 or self.l2:
-            self.add_loss(self._reg(inputs))
+            self._add_activity_loss(self._reg, inputs)
         return inputs
 
     def compute_output_shape(self, input_shape):

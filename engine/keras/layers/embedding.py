@@ -70,7 +70,7 @@ class Embedding(ArrayInput, Layer):
     def call(self, inputs):
         y = ops.gather(self.embeddings, self._indices(inputs), axis=0)
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(y))
+            self._add_activity_loss(self.activity_regularizer, y)
         return y
 
     def compute_mask(self, inputs, mask=None):

@@ -230,7 +230,7 @@ class _RNN(Layer):
             self.states = [Tensor._make(s._data.copy(), s._dev) for s in finals]
         out = seq if self.return_sequences else finals[0]
         if self.activity_regularizer is not None:
-            self.add_loss(self.activity_regularizer(out))
+            self._add_activity_loss(self.activity_regularizer, out)
         if self.return_state:
             return [out] + finals
         return out

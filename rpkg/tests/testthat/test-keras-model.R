@@ -197,3 +197,17 @@ test_that("a metric object in compile() is the engine's metric, not an R functio
   expect_equal(history$metrics$mean_absolute_error, mean(abs(y - predict(model, x, verbose = 0))),
                tolerance = 1e-6)
 })
+
+test_that("activity regularization is divided by the batch size (keras 2)", {
+  skip_if_no_python()
+  x <- matrix(c(1, -2, 3, 0.5, 4, -1, 2, 2), nrow = 4)
+  y <- matrix(c(1, 0, 2, 1, 0, 0, 1, 1), nrow = 4)
+  model <- keras_model_sequential(input_shape = 2) %>%
+    layer_dense(units = 2, use_bias = FALSE, activity_regularizer = regularizer_l1(0.01)) %>%
+    layer_activity_regularization(l2 = 0.1)
+  compile(model, optimizer = "sgd", loss = "mse")
+  h <- x %*% get_weights(model)[[1]]
+  penalty <- (0.01 * sum(abs(h)) + 0.1 * sum(h^2)) / nrow(x)
+  ev <- evaluate(model, x, y, batch_size = nrow(x), verbose = 0)
+  expect_equal(ev[["loss"]], mean((y - h)^2) + penalty, tolerance = 1e-5)
+})
