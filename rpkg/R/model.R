@@ -751,9 +751,7 @@ model_to_json <- function(object) {
 #' @rdname model-config
 #' @export
 model_from_json <- function(json, custom_objects = NULL) {
-  json <- check_string(json)
-  tb_call("bridge.rclasses.model_from_text", json,
-          custom_objects = tb_custom_objects(custom_objects), format = "json")
+  tb_model_from_text(check_string(json), custom_objects, "json")
 }
 
 #' @rdname model-config
@@ -766,9 +764,12 @@ model_to_yaml <- function(object) {
 #' @rdname model-config
 #' @export
 model_from_yaml <- function(yaml, custom_objects = NULL) {
-  yaml <- check_string(yaml)
-  tb_call("bridge.rclasses.model_from_text", yaml,
-          custom_objects = tb_custom_objects(custom_objects), format = "yaml")
+  tb_model_from_text(check_string(yaml), custom_objects, "yaml")
+}
+
+tb_model_from_text <- function(text, custom_objects, format) {
+  tb_call("bridge.rclasses.model_from_text", text, format = format,
+          custom_objects = tb_custom_objects(custom_objects, fn = paste0("model_from_", format)))
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a

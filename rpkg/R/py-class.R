@@ -218,15 +218,8 @@ Callback <- function(classname, on_epoch_begin = NULL, on_epoch_end = NULL,
                      on_test_batch_end = NULL, on_predict_begin = NULL, on_predict_end = NULL,
                      on_predict_batch_begin = NULL, on_predict_batch_end = NULL, ...,
                      public = list(), inherit = NULL) {
-  methods <- tb_keras3_members("Callback", list(
-    on_epoch_begin = on_epoch_begin, on_epoch_end = on_epoch_end,
-    on_train_begin = on_train_begin, on_train_end = on_train_end,
-    on_train_batch_begin = on_train_batch_begin, on_train_batch_end = on_train_batch_end,
-    on_test_begin = on_test_begin, on_test_end = on_test_end,
-    on_test_batch_begin = on_test_batch_begin, on_test_batch_end = on_test_batch_end,
-    on_predict_begin = on_predict_begin, on_predict_end = on_predict_end,
-    on_predict_batch_begin = on_predict_batch_begin,
-    on_predict_batch_end = on_predict_batch_end), public, list(...))
+  hooks <- grep("^on_", names(formals(sys.function())), value = TRUE)
+  methods <- tb_keras3_members("Callback", mget(hooks, environment()), public, list(...))
   do.call(new_callback_class, c(list(classname), methods, list(inherit = inherit)))
 }
 
