@@ -27,8 +27,9 @@ tb_make_object_class <- function(kind, classname, methods, inherit, required, fn
     } else if (tb_is_class_handle(inherit, kind)) {
       parent <- inherit  # an engine class: keras$metrics$Metric, keras$metrics$Mean ...
     } else {
-      tb_arg_error("inherit", paste0("a ", tb_object_kind_names[[kind]], " class made with ",
-                                     fn, "() (or NULL)"), inherit, fn = fn)
+      kind_name <- tb_object_kind_names[[kind]]
+      tb_arg_error("inherit", paste0("a ", kind_name, " class made with ", fn, "(), or a keras ",
+                                     kind_name, " class (or NULL)"), inherit, fn = fn)
     }
   }
   init <- methods$initialize %||% methods$`__init__`

@@ -24,7 +24,7 @@ test_that("new_layer_class(), Layer(), create_layer() and create_layer_wrapper()
     bad(new_layer_class("A", call = 3),
         "new_layer_class(): `call` must be an R function (a method of the class), not 3."),
     bad(new_layer_class("A", inherit = 3),
-        "new_layer_class(): `inherit` must be a layer class made with new_layer_class() or Layer() (or NULL), not 3."),
+        "new_layer_class(): `inherit` must be a layer class made with new_layer_class() or Layer(), or a keras layer class such as keras$layers$Layer (or NULL), not 3."),
     bad(Layer("A", build = "x"),
         "Layer(): `build` must be an R function (a method of the class), not \"x\"."),
     bad(create_layer(3),
@@ -54,5 +54,15 @@ test_that("mistakes inside a class's methods are errors naming the method and th
         paste0("in build() of layer 'w1' (W): TypeError: add_weight(): `shape` must be whole ",
                "numbers (e.g. c(3, 4)); the sizes come from the input shape (build()'s ",
                "`input_shape`) or the layer's arguments"))
+  ))
+})
+
+test_that("configs, JSON and YAML readers name the bad argument", {
+  expect_bad_inputs(list(
+    bad(from_config(list(), custom_objects = 3),
+        "from_config(): `custom_objects` must be a named list of the classes and functions the model uses (or NULL), not 3."),
+    bad(model_from_yaml(3), "model_from_yaml(): `yaml` must be one string, not 3."),
+    bad(model_from_json("{}", custom_objects = list(1)),
+        "model_from_json(): `custom_objects` must be a named list of the classes and functions the model uses (or NULL), not a list of length 1.")
   ))
 })

@@ -202,7 +202,7 @@ test_that("bad classes and methods are R errors that say what to do", {
     bad(new_learning_rate_schedule_class("S"),
         "new_learning_rate_schedule_class(): `call` must be an R function function(step) returning the learning rate."),
     bad(new_loss_class("L", call = f, inherit = MeanAbs()),
-        "new_loss_class(): `inherit` must be a loss class made with new_loss_class() (or NULL), not a function."),
+        "new_loss_class(): `inherit` must be a loss class made with new_loss_class(), or a keras loss class (or NULL), not a function."),
     bad(new_callback_class("C", on_epoch_end = 3),
         "new_callback_class(): `on_epoch_end` must be an R function (a method of the class), not 3.")
   ))

@@ -179,8 +179,8 @@ test_that("a model class inheriting another one keeps its layers and adds a trai
   layer_class <- new_layer_class("NotAModel", call = function(inputs) inputs)
   expect_bad_inputs(list(bad(
     new_model_class("M2", inherit = layer_class),
-    paste0("new_model_class(): `inherit` must be a model class made with new_model_class() ",
-           "(or NULL), not a function."))), env = environment())
+    paste0("new_model_class(): `inherit` must be a model class made with new_model_class(), ",
+           "or keras$Model (or NULL), not a function."))), env = environment())
 })
 
 test_that("regularization_losses = self$losses: an R step matches fit() with regularizers", {
@@ -210,11 +210,11 @@ test_that("regularization_losses = self$losses: an R step matches fit() with reg
   expect_equal(get_weights(model), get_weights(twin), tolerance = 1e-6)
   expect_equal(h1$metrics$loss, h2$metrics$loss, tolerance = 1e-6)
   # self$losses: the l2 term of the kernel and the l1 term of the latest call's
-  # output (the engine's activity term is keras 3's, not divided by the batch size)
+  # output (keras 2's activity term: divided by the batch size)
   model(as_tensor(xm, dtype = "float32"))
   w <- get_weights(model)
   terms <- vapply(model$losses, function(t) as.vector(as.array(t)), 1)
-  expect_equal(sort(terms), sort(c(0.01 * sum(abs(forward(xm, w))),
+  expect_equal(sort(terms), sort(c(0.01 * sum(abs(forward(xm, w))) / nrow(xm),
                                    0.05 * sum(w[[1]]^2))), tolerance = 1e-5)
 })
 
@@ -393,8 +393,8 @@ test_that("bad input to keras_model_custom() and new_model_class()", {
     bad(new_model_class("M", call = 3),
         "new_model_class(): `call` must be an R function (a method of the class), not 3."),
     bad(new_model_class("M", inherit = "Model"), paste0(
-      "new_model_class(): `inherit` must be a model class made with new_model_class() (or ",
-      "NULL), not \"Model\"."))
+      "new_model_class(): `inherit` must be a model class made with new_model_class(), or ",
+      "keras$Model (or NULL), not \"Model\"."))
   ))
 })
 
