@@ -103,7 +103,7 @@ model_vae <- new_model_class(
   }
 )
 
-vae <- model_vae(encoder, decoder)
+vae <- model_vae(encoder = encoder, decoder = decoder)
 vae %>% compile(optimizer = optimizer_adam())
 # the losses on the first 1000 test images, in one batch
 test_losses <- function(x) {

@@ -14,13 +14,17 @@ examples_dir <- function() {
   NULL
 }
 
+examples_state <- new.env()  # whether Fashion-MNIST loads, asked once
+
 # Runs one example with the given environment; returns what it saved and printed.
 run_example <- function(name, epochs = 1, samples = 256) {
   skip_if_no_python()
   dir <- examples_dir()
   skip_if(is.null(dir), "the examples/ folder of a checkout is not reachable")
-  fashion <- tryCatch(dataset_fashion_mnist(), error = function(e) NULL)
-  skip_if(is.null(fashion), "Fashion-MNIST is not available offline")
+  if (is.null(examples_state$fashion)) {
+    examples_state$fashion <- !is.null(tryCatch(dataset_fashion_mnist(), error = function(e) NULL))
+  }
+  skip_if(!examples_state$fashion, "Fashion-MNIST is not available offline")
   out <- tempfile(fileext = ".rds")
   on.exit(unlink(out))
   env <- c(
