@@ -793,12 +793,16 @@ class RModel(RLayer, _Model):
     def _overrides(self, name):
         return getattr(type(self), name) is not getattr(RModel, name)
 
+    def _targets_optional(self, what):
+        # keras: fit(x) / evaluate(x) give a step of one's own `data` = x
+        return self._overrides({"fit": "train_step", "evaluate": "test_step"}[what])
+
     def _data(self, xs, ys=None, sws=None):
         from tensorbridge.engine.keras.model import _wrap
 
         x = [_wrap(a) for a in xs]
         x = x[0] if len(x) == 1 and not self._multi_input() else x
-        if ys is None:
+        if not ys:  # no targets (predict, or fit(x) with a step of one's own): x alone
             return x
         y = [_wrap(a) for a in ys]
         y = y[0] if len(y) == 1 else y

@@ -496,17 +496,29 @@ class Model(Layer):
         self.built = True
         shapes = [(None,) + tuple(np.shape(a)[1:]) for a in xs]
         self._build_input_shape = shapes[0] if len(shapes) == 1 else shapes
+        if type(self).call is Model.call:
+            return  # no call() (keras allows it when the model's own steps do not call it)
         with no_grad():
             inputs = [_wrap(np.asarray(a[:1], np.float32)) for a in xs]
             Layer.__call__(self, inputs[0] if len(inputs) == 1 else inputs, training=False)
         for layer in self._all_layers():
             layer._losses = []
 
+    def _targets_optional(self, what):
+        """Whether ``what`` (``"fit"``, ``"evaluate"``) runs without targets: only
+        for a model whose own step reads ``x`` alone (keras' VAE, its GANs)."""
+        return False
+
     def _prepare(self, x, y, sample_weight, class_weight, check_nan=True):
         xs = self._prepare_x(x)
         names = self.output_names
-        ys = _data.targets_to_arrays(y, names)
-        sws = _data.weights_to_arrays(sample_weight, len(names), names)
+        if y is None:  # a step of the model's own that reads x alone
+            if class_weight is not None or sample_weight is not None:
+                raise ValueError("sample_weight and class_weight need the targets y")
+            ys, sws = [], [None]
+        else:
+            ys = _data.targets_to_arrays(y, names)
+            sws = _data.weights_to_arrays(sample_weight, len(names), names)
         if class_weight is not None:
             if len(names) > 1:
                 raise ValueError("class_weight is only supported for models with one output; "
@@ -552,7 +564,7 @@ class Model(Layer):
         verbose = _v.verbose("fit", verbose)
         if y is None and isinstance(x, tuple) and len(x) == 2 and validation_data is None:
             x, y = x
-        if y is None:
+        if y is None and not self._targets_optional("fit"):
             raise ValueError("fit: y (the targets) is missing; give fit(x, y, ...)")
         xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
         val = None
@@ -674,7 +686,7 @@ class Model(Layer):
         batch_size = _data.check_batch_size(batch_size)
         verbose = _v.verbose("evaluate", verbose)
         steps = _v.steps("evaluate", "steps", steps)
-        if y is None:
+        if y is None and not self._targets_optional("evaluate"):
             raise ValueError("evaluate: y (the targets) is missing; give evaluate(x, y)")
         xs, ys, sws = self._prepare(x, y, sample_weight, None)
         cbs = list(callbacks or [])

@@ -59,7 +59,7 @@ tb_k_rank <- function(x) length(dim(x))
 # `axis` counted from 1 as keras R does, for the engine (0-based); the error
 # names the function the user called.
 tb_k_axis <- function(axis, rank, null_ok = TRUE, arg = "axis") {
-  fn <- as.vector(tb_caller_name())
+  # (the caller's name is found only for an error: finding it costs more than the check)
   if (is.null(axis)) {
     if (null_ok) return(NULL)
     tb_arg_error(arg, "axes of the tensor, counted from 1 (negative from the end)", axis)
@@ -70,16 +70,20 @@ tb_k_axis <- function(axis, rank, null_ok = TRUE, arg = "axis") {
   if (!ok) {
     tb_arg_error(arg, paste0(
       "axes of the tensor, counted from 1 (negative from the end): whole numbers from 1 to ",
-      rank, " or from -", rank, " to -1"), axis, fn = fn)
+      rank, " or from -", rank, " to -1"), axis)
   }
   zero_based <- as.integer(ifelse(axis > 0, axis - 1, rank + axis))
-  if (anyDuplicated(zero_based)) tb_arg_error(arg, "distinct axes", axis, fn = fn)
+  if (anyDuplicated(zero_based)) tb_arg_error(arg, "distinct axes", axis)
   if (length(zero_based) == 1) zero_based else as.list(zero_based)
 }
 
 # `shape` of a new tensor: non-negative whole numbers.
 tb_k_shape <- function(shape, arg = tb_arg_name(substitute(shape)), minus_one = FALSE) {
   if (inherits(shape, "tensorbridge_shape")) shape <- unclass(shape)
+  if (inherits(shape, "tensorbridge.engine.tensor.Tensor")) {
+    shape <- as.array(shape)  # a shape tensor, e.g. k_shape(x)
+    dim(shape) <- NULL
+  }
   if (is.list(shape) && all(vapply(shape, function(d) length(d) == 1 && is.numeric(d), TRUE))) {
     shape <- unlist(shape)
   }
@@ -94,8 +98,8 @@ tb_k_shape <- function(shape, arg = tb_arg_name(substitute(shape)), minus_one = 
 }
 
 tb_k_dtype <- function(dtype, default = NULL) {
-  fn <- as.vector(tb_caller_name())
-  tb_check_dtype(dtype, fn) %||% default
+  # `fn`, a promise, is evaluated only for an error
+  tb_check_dtype(dtype, fn = as.vector(tb_caller_name())) %||% default
 }
 
 tb_k_floatx <- function() tb_kb("floatx")

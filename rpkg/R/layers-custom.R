@@ -190,7 +190,7 @@ tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer")
                       uses_mask = if (is.function(call)) "mask" %in% call_args,
                       parent = parent,
                       init_formals = if (is.function(init)) as.list(names(formals(args(init)))))
-  f <- tb_layer_class_function(py_class, classname)
+  f <- tb_layer_class_function(py_class, classname, compose = !model)
   # the constructor's arguments, for the wrapper made by create_layer_wrapper()
   attr(f, "init_formals") <- if (is.function(init)) formals(args(init)) else
     attr(inherit, "init_formals")
@@ -200,11 +200,12 @@ tb_make_layer_class <- function(classname, methods, inherit, fn, kind = "layer")
 
 # An R function that makes a layer of the Python class `py_class`; passed to
 # the engine (e.g. in load_model()'s custom_objects) it is that class.
-tb_layer_class_function <- function(py_class, classname) {
+tb_layer_class_function <- function(py_class, classname, compose = TRUE) {
   .tb_class <- py_class
   f <- function(...) {
     # keras 3: a layer class called on a model or a tensor composes with it
-    if (...length() && (is.null(...names()) || ...names()[[1]] == "") &&
+    # (a model class takes its arguments as they are: a model may hold one)
+    if (compose && ...length() && (is.null(...names()) || ...names()[[1]] == "") &&
         inherits(..1, c("tensorbridge.engine.keras.model.Model",
                         "tensorbridge.engine.keras.layers.base.KerasTensor",
                         "tensorbridge.engine.tensor.Tensor"))) {

@@ -403,7 +403,7 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
   tb_check_model(object, "evaluate")
   check_dots_empty(...)
   tb_keras_method(object, "evaluate", list(
-    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y, null_ok = FALSE),
+    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y),
     batch_size = check_count(batch_size, null_ok = TRUE), verbose = check_verbose(verbose),
     sample_weight = check_sample_weight(sample_weight),
     steps = check_count(steps, null_ok = TRUE), callbacks = check_callbacks(callbacks),

@@ -501,7 +501,7 @@ run_cases("evaluate and predict", needs_python = TRUE, env = model_env, list(
   bad(evaluate(m, x, y, batch_size = -1), "evaluate(): `batch_size` must be one positive whole number (or NULL), not -1."),
   bad(evaluate(m, x, y, verbose = 3), "evaluate(): `verbose` must be 0, 1, 2 or \"auto\", not 3."),
   bad(evaluate(m, x),
-      "evaluate(): `y` must be a numeric array or a data frame (or a list of them, one per input or output), not NULL."),
+      "ValueError: evaluate: y (the targets) is missing; give evaluate(x, y)"),
   bad(evaluate(m, x, y, foo = 1), "evaluate(): unknown argument `foo`; see ?evaluate.tensorbridge_object for the arguments it takes."),
   bad(predict(m, x, simplify = FALSE), "predict(): unknown argument `simplify`; see ?predict.tensorbridge_object for the arguments it takes."),
   bad(predict(m, x, 32, 0, NULL, NULL, TRUE), "predict(): unknown argument TRUE; see ?predict.tensorbridge_object for the arguments it takes."),

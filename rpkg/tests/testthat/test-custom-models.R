@@ -435,3 +435,75 @@ test_that("a model class with its own compile() gets compile()'s arguments (a GA
   expect_equal(get_weights(model)[[1]], w0 - 0.1 * 2 * t(xm) %*% r / nrow(xm), tolerance = 1e-5)
   expect_equal(as.vector(get_weights(model)[[2]]), 0.3 - 0.1 * 2 * mean(r), tolerance = 1e-5)
 })
+
+test_that("fit(x) and evaluate(x) without targets give a step of one's own x alone (keras)", {
+  skip_if_no_python()
+  xs <- matrix(seq(-1, 1, length.out = 20), 10)
+  Shrink <- new_model_class(
+    "Shrink",
+    initialize = function(...) {
+      super$initialize(...)
+      self$d <- layer_dense(units = 1, kernel_initializer = "ones", use_bias = FALSE)
+    },
+    call = function(inputs) self$d(inputs),
+    train_step = function(data) {
+      with(tf$GradientTape() %as% tape, loss <- tf$reduce_mean(self(data)^2))
+      g <- tape$gradient(loss, self$trainable_weights)
+      self$optimizer$apply_gradients(zip_lists(g, self$trainable_weights))
+      list(loss = loss)
+    },
+    test_step = function(data) list(loss = tf$reduce_mean(self(data)^2))
+  )
+  m <- Shrink()
+  compile(m, optimizer = optimizer_sgd(learning_rate = 0.1))
+  # one full-batch step by hand: w <- w - lr * d/dw mean((x w)^2) = w - lr * 2/n x'x w
+  w0 <- matrix(1, 2, 1)
+  w1 <- w0 - 0.1 * 2 / nrow(xs) * crossprod(xs) %*% w0
+  fit(m, xs, epochs = 1, batch_size = nrow(xs), shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(m)[[1]], w1, tolerance = 1e-5)
+  expect_equal(evaluate(m, xs, verbose = 0)[["loss"]], mean((xs %*% w1)^2), tolerance = 1e-5)
+  # a model with the built-in step still needs its targets
+  plain <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  compile(plain, optimizer = "sgd", loss = "mse")
+  expect_error(fit(plain, xs, verbose = 0), "y \\(the targets\\) is missing")
+  expect_error(evaluate(plain, xs, verbose = 0), "y \\(the targets\\) is missing")
+})
+
+test_that("a model class without call() trains with its own step; a model is a constructor argument", {
+  skip_if_no_python()
+  xs <- matrix(seq(-1, 1, length.out = 20), 10)
+  NoCall <- new_model_class(
+    "NoCall",
+    initialize = function(...) {
+      super$initialize(...)
+      self$d <- layer_dense(units = 1)
+    },
+    train_step = function(data) {
+      with(tf$GradientTape() %as% tape, loss <- tf$reduce_mean(self$d(data[[1]])^2))
+      g <- tape$gradient(loss, self$d$trainable_weights)
+      self$optimizer$apply_gradients(zip_lists(g, self$d$trainable_weights))
+      list(loss = loss)
+    }
+  )
+  m <- NoCall()
+  compile(m, optimizer = "sgd")
+  h <- fit(m, xs, xs, epochs = 2, verbose = 0)
+  expect_length(h$metrics$loss, 2)
+  expect_lt(h$metrics$loss[[2]], h$metrics$loss[[1]])
+
+  Wrap <- new_model_class(
+    "WrapInner",
+    initialize = function(inner, ...) {
+      super$initialize(...)
+      self$inner <- inner
+    },
+    call = function(inputs) self$inner(inputs) * 2
+  )
+  inner <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 1)
+  outer <- Wrap(inner)   # positional: the argument, not an object to compose with
+  expect_equal(as.array(outer(as_tensor(xs))), 2 * predict(inner, xs, verbose = 0),
+               tolerance = 1e-6)
+  # the shape of a new random tensor may be a shape tensor (keras R: k_shape(z))
+  z <- as_tensor(matrix(0, 3, 2))
+  expect_identical(dim(as.array(k_random_normal(shape = k_shape(z)))), c(3L, 2L))
+})
