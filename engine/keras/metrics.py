@@ -18,7 +18,13 @@ __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccu
            "SparseTopKCategoricalAccuracy", "AUC", "Precision", "Recall", "MeanSquaredError",
            "MeanAbsoluteError", "get", "accuracy", "binary_accuracy", "categorical_accuracy",
            "sparse_categorical_accuracy", "top_k_categorical_accuracy",
-           "sparse_top_k_categorical_accuracy"]
+           "sparse_top_k_categorical_accuracy", "TruePositives", "FalsePositives",
+           "TrueNegatives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision",
+           "SensitivityAtSpecificity", "SpecificityAtSensitivity", "RootMeanSquaredError",
+           "MeanRelativeError", "MeanIoU", "MeanTensor", "hinge", "squared_hinge",
+           "categorical_hinge", "kl_divergence", "kullback_leibler_divergence", "poisson",
+           "logcosh", "mean_squared_logarithmic_error", "cosine_similarity",
+           "cosine_proximity"]
 
 
 def _np(x):
@@ -244,6 +250,33 @@ def _cosine(y_true, y_pred, axis=-1):
     return (t * p).sum(axis)
 
 
+def _cosine_proximity(y_true, y_pred, axis=-1):
+    """keras 1's ``cosine_proximity``: the cosine similarity negated (TF 2 keeps it,
+    as ``tf.compat.v1.keras.metrics.cosine_proximity``, equal to the cosine loss)."""
+    return -_cosine(y_true, y_pred, axis)
+
+
+_cosine.__name__ = "cosine_similarity"
+_cosine_proximity.__name__ = "cosine_proximity"
+
+# the per-sample functions by their keras names (``keras.metrics.hinge`` ...)
+mean_squared_error = _LOSS_METRIC_FNS["mean_squared_error"]
+mean_absolute_error = _LOSS_METRIC_FNS["mean_absolute_error"]
+mean_absolute_percentage_error = _LOSS_METRIC_FNS["mean_absolute_percentage_error"]
+mean_squared_logarithmic_error = _LOSS_METRIC_FNS["mean_squared_logarithmic_error"]
+binary_crossentropy = _LOSS_METRIC_FNS["binary_crossentropy"]
+categorical_crossentropy = _LOSS_METRIC_FNS["categorical_crossentropy"]
+sparse_categorical_crossentropy = _LOSS_METRIC_FNS["sparse_categorical_crossentropy"]
+hinge = _LOSS_METRIC_FNS["hinge"]
+squared_hinge = _LOSS_METRIC_FNS["squared_hinge"]
+categorical_hinge = _LOSS_METRIC_FNS["categorical_hinge"]
+kl_divergence = kullback_leibler_divergence = _LOSS_METRIC_FNS["kl_divergence"]
+poisson = _LOSS_METRIC_FNS["poisson"]
+logcosh = _LOSS_METRIC_FNS["logcosh"]
+cosine_similarity = _cosine
+cosine_proximity = _cosine_proximity
+
+
 MeanSquaredError = _metric_class("MeanSquaredError", _LOSS_METRIC_FNS["mean_squared_error"])
 MeanAbsoluteError = _metric_class("MeanAbsoluteError", _LOSS_METRIC_FNS["mean_absolute_error"])
 MeanAbsolutePercentageError = _metric_class(
@@ -397,6 +430,335 @@ class AUC(_Confusion):
                 "from_logits": self.from_logits}
 
 
+# -- counts at thresholds, and one rate at the best threshold under a constraint ------------------
+class _ConfusionCount(_Confusion):
+    """One weighted count at each threshold (keras' 0.5 when ``thresholds`` is None):
+    a number for one threshold, a vector for several."""
+
+    _count = "tp"
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        th = [0.5] if thresholds is None else thresholds
+        th = [float(t) for t in np.atleast_1d(np.asarray(th, np.float64))]
+        for t in th:
+            if not 0.0 <= t <= 1.0:
+                raise ValueError(f"{type(self).__name__}: thresholds must lie in [0, 1], "
+                                 f"not {t}")
+        super().__init__(th, name, dtype)
+
+    def result(self):
+        r = getattr(self, self._count)
+        return float(r[0]) if r.size == 1 else r.copy()
+
+    def get_config(self):
+        th = [float(t) for t in self.thresholds]
+        return {"name": self.name, "dtype": self.dtype,
+                "thresholds": th[0] if len(th) == 1 else th}
+
+
+class TruePositives(_ConfusionCount):
+    """Weighted number of positives predicted above the threshold."""
+    _count = "tp"
+
+
+class FalsePositives(_ConfusionCount):
+    """Weighted number of negatives predicted above the threshold."""
+    _count = "fp"
+
+
+class TrueNegatives(_ConfusionCount):
+    """Weighted number of negatives predicted at or below the threshold."""
+    _count = "tn"
+
+
+class FalseNegatives(_ConfusionCount):
+    """Weighted number of positives predicted at or below the threshold."""
+    _count = "fn"
+
+
+class _SensitivitySpecificity(_Confusion):
+    """Counts at ``num_thresholds`` thresholds 0, 1/(n-1), ..., 1 (0.5 alone when n is 1),
+    as keras places them; the result is the largest of one rate among the thresholds
+    where another rate is >= ``value`` (0 where none is).
+
+    As keras' bucketed update does on this grid, a prediction p counts as positive at
+    threshold i when ceil(p (n - 1)) - 1 >= i, with the bucket of p = 0 taken as 0: that
+    is p > threshold, except that p = 0 is positive at threshold 0.
+    """
+
+    _value_name = "value"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        cls = type(self).__name__
+        if isinstance(num_thresholds, bool) or int(num_thresholds) != num_thresholds or \
+                num_thresholds <= 0:
+            raise ValueError(f"{cls}: num_thresholds must be an integer > 0, "
+                             f"not {num_thresholds!r}")
+        if not 0.0 <= float(value) <= 1.0:
+            raise ValueError(f"{cls}: {self._value_name} must lie in [0, 1], not {value!r}")
+        num_thresholds = int(num_thresholds)
+        if num_thresholds == 1:
+            th, self._evenly = [0.5], False
+        else:
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            th, self._evenly = [0.0] + inner + [1.0], True
+        self.value = float(value)
+        self.num_thresholds = num_thresholds
+        super().__init__(th, name, dtype, class_id)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self._evenly:
+            return super().update_state(y_true, y_pred, sample_weight)
+        t, p = _align(y_true, y_pred)
+        if self.class_id is not None:
+            t, p = t[..., self.class_id], p[..., self.class_id]
+        t = np.asarray(t, np.float64).reshape(-1)
+        p32 = np.asarray(p, np.float32).reshape(-1)
+        if sample_weight is None:
+            w = np.ones_like(t)
+        else:
+            w = np.broadcast_to(_np(sample_weight).astype(np.float64).reshape(
+                -1, *([1] * (_np(y_pred).ndim - 1))), _np(y_pred).shape)
+            if self.class_id is not None:
+                w = w[..., self.class_id]
+            w = np.ascontiguousarray(w).reshape(-1)
+        n = self.num_thresholds
+        bucket = np.ceil(p32 * np.float32(n - 1)).astype(np.float64) - 1.0
+        bucket = np.clip(bucket, 0, n - 1).astype(np.int64)
+        pos = np.bincount(bucket, weights=w * t, minlength=n)
+        neg = np.bincount(bucket, weights=w * (1.0 - t), minlength=n)
+        # positive at threshold i: bucket >= i (a reversed cumulative sum)
+        tp, fp = np.cumsum(pos[::-1])[::-1], np.cumsum(neg[::-1])[::-1]
+        self.tp += tp
+        self.fp += fp
+        self.fn += pos.sum() - tp
+        self.tn += neg.sum() - fp
+
+    def _best(self, constrained, dependent):
+        feasible = constrained >= self.value
+        return float(dependent[feasible].max()) if feasible.any() else 0.0
+
+    def _rates(self):
+        tp, fp, tn, fn = self.tp, self.fp, self.tn, self.fn
+        return {"recall": _div(tp, tp + fn), "precision": _div(tp, tp + fp),
+                "specificity": _div(tn, tn + fp)}
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "class_id": self.class_id,
+                "num_thresholds": self.num_thresholds, self._value_name: self.value}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class SensitivityAtSpecificity(_SensitivitySpecificity):
+    """The best sensitivity (recall) among thresholds whose specificity is >= ``specificity``."""
+
+    _value_name = "specificity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        r = self._rates()
+        return self._best(r["specificity"], r["recall"])
+
+
+class SpecificityAtSensitivity(_SensitivitySpecificity):
+    """The best specificity among thresholds whose sensitivity is >= ``sensitivity``."""
+
+    _value_name = "sensitivity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        r = self._rates()
+        return self._best(r["recall"], r["specificity"])
+
+
+class PrecisionAtRecall(_SensitivitySpecificity):
+    """The best precision among thresholds whose recall is >= ``recall``."""
+
+    _value_name = "recall"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        r = self._rates()
+        return self._best(r["recall"], r["precision"])
+
+
+class RecallAtPrecision(_SensitivitySpecificity):
+    """The best recall among thresholds whose precision is >= ``precision``."""
+
+    _value_name = "precision"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        r = self._rates()
+        return self._best(r["precision"], r["recall"])
+
+
+# -- regression and segmentation metrics ----------------------------------------------------------
+class RootMeanSquaredError(Mean):
+    """The square root of the (weighted) mean of every squared error seen."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name or "root_mean_squared_error", dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        t, p = _align(y_true, y_pred)
+        super().update_state(np.square(p.astype(np.float64) - t.astype(np.float64)),
+                             sample_weight)
+
+    def result(self):
+        return float(np.sqrt(super().result()))
+
+
+class MeanRelativeError(Mean):
+    """The mean of |y_true - y_pred| / normalizer (0 where the normalizer is 0)."""
+
+    def __init__(self, normalizer, name=None, dtype=None):
+        super().__init__(name or "mean_relative_error", dtype)
+        self.normalizer = np.asarray(_np(normalizer), np.float64)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        t, p = _align(y_true, y_pred)
+        err = np.abs(t.astype(np.float64) - p.astype(np.float64))
+        norm = self.normalizer
+        if norm.ndim == err.ndim + 1 and norm.shape[-1] == 1:
+            norm = norm[..., 0]
+        elif err.ndim == norm.ndim + 1 and err.shape[-1] == 1:
+            err = err[..., 0]
+        try:
+            norm = np.broadcast_to(norm, err.shape)
+        except ValueError:
+            raise ValueError(f"MeanRelativeError: normalizer of shape {norm.shape} does not "
+                             f"match predictions of shape {err.shape}") from None
+        super().update_state(_div(err, norm), sample_weight)
+
+    def get_config(self):
+        n = self.normalizer
+        return {"name": self.name, "dtype": self.dtype,
+                "normalizer": float(n) if n.ndim == 0 else n.tolist()}
+
+
+class MeanIoU(Metric):
+    """Mean over classes of intersection over union, from a weighted confusion matrix.
+
+    Labels and predictions are class ids (whole numbers; a fractional prediction is
+    truncated, as keras' cast does) unless ``sparse_y_true`` / ``sparse_y_pred`` is
+    False, then the argmax along ``axis``. Classes that never occur in either count
+    are left out of the mean.
+    """
+
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
+                 sparse_y_true=True, sparse_y_pred=True, axis=-1):
+        if isinstance(num_classes, bool) or int(num_classes) != num_classes or \
+                num_classes < 1:
+            raise ValueError(f"MeanIoU: num_classes must be a positive integer, "
+                             f"not {num_classes!r}")
+        super().__init__(name or "mean_io_u", dtype)
+        self.num_classes = int(num_classes)
+        self.ignore_class = ignore_class
+        self.sparse_y_true, self.sparse_y_pred, self.axis = sparse_y_true, sparse_y_pred, axis
+        self.reset_state()
+
+    def reset_state(self):
+        self.total_cm = np.zeros((self.num_classes, self.num_classes))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        t, p = _np(y_true), _np(y_pred)
+        if not self.sparse_y_true:
+            t = t.argmax(axis=self.axis)
+        if not self.sparse_y_pred:
+            p = p.argmax(axis=self.axis)
+        t = np.trunc(t.astype(np.float64)).reshape(-1)
+        p = np.trunc(p.astype(np.float64)).reshape(-1)
+        if t.size != p.size:
+            raise ValueError(f"MeanIoU: {t.size} labels but {p.size} predictions")
+        w = np.ones_like(t) if sample_weight is None else \
+            np.broadcast_to(_np(sample_weight).astype(np.float64).reshape(-1), t.shape)
+        if self.ignore_class is not None:
+            keep = t != self.ignore_class
+            t, p, w = t[keep], p[keep], w[keep]
+        for what, v in (("labels", t), ("predictions", p)):
+            if v.size and (v.min() < 0 or v.max() >= self.num_classes):
+                raise ValueError(f"MeanIoU: {what} must be class ids from 0 to "
+                                 f"{self.num_classes - 1}, found {v.min():g} to {v.max():g}")
+        np.add.at(self.total_cm, (t.astype(np.int64), p.astype(np.int64)), w)
+
+    def result(self):
+        cm = self.total_cm
+        tp = np.diag(cm)
+        denom = cm.sum(axis=0) + cm.sum(axis=1) - tp
+        valid = np.count_nonzero(denom)
+        return float(_div(tp, denom).sum() / valid) if valid else 0.0
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "num_classes": self.num_classes,
+                "ignore_class": self.ignore_class, "sparse_y_true": self.sparse_y_true,
+                "sparse_y_pred": self.sparse_y_pred, "axis": self.axis}
+
+
+class MeanTensor(Metric):
+    """The element-wise (weighted) mean of every tensor given, all of one shape."""
+
+    def __init__(self, name="mean_tensor", dtype=None, shape=None):
+        super().__init__(name or "mean_tensor", dtype)
+        self._shape = None if shape is None else tuple(int(d) for d in np.atleast_1d(shape))
+        self.reset_state()
+
+    def reset_state(self):
+        if self._shape is None:
+            self.total = self.count = None
+        else:
+            self.total, self.count = np.zeros(self._shape), np.zeros(self._shape)
+
+    def update_state(self, values, sample_weight=None):
+        v = _np(values).astype(np.float64)
+        if self.total is None:
+            self._shape = v.shape
+            self.total, self.count = np.zeros(v.shape), np.zeros(v.shape)
+        elif v.shape != self.total.shape:
+            raise ValueError(f"MeanTensor: every value must have shape {self.total.shape}, "
+                             f"not {v.shape}")
+        if sample_weight is None:
+            w = np.ones_like(v)
+        else:
+            w = _np(sample_weight).astype(np.float64)
+            while w.ndim < v.ndim:
+                w = w[..., None]
+            w = np.broadcast_to(w, v.shape)
+        self.total = self.total + v * w
+        self.count = self.count + w
+
+    def result(self):
+        if self.total is None:
+            raise ValueError("MeanTensor has no value yet: give it values with "
+                             "update_state() before asking for the result")
+        return _div(self.total, self.count)
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype,
+                "shape": None if self._shape is None else list(self._shape)}
+
+    def variables(self):
+        return [] if self.total is None else [self.total, self.count]
+
+
+def user_mean_metric_wrapper(fn, name=None, dtype=None, **kwargs):
+    """keras' ``MeanMetricWrapper`` around a user's ``fn(y_true, y_pred, ...)``: called
+    with tensors (and ``kwargs``), its per-sample values averaged over an epoch."""
+    wrapped = _user_metric_fn(fn, kwargs)
+    return MeanMetricWrapper(wrapped, name=name or "mean_metric_wrapper", dtype=dtype)
+
+
 # -- lookup ---------------------------------------------------------------------------------------
 _FUNCTIONS = {
     "accuracy": accuracy, "binary_accuracy": binary_accuracy,
@@ -404,7 +766,7 @@ _FUNCTIONS = {
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
     "top_k_categorical_accuracy": top_k_categorical_accuracy,
     "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
-    **_LOSS_METRIC_FNS, "cosine_similarity": _cosine,
+    **_LOSS_METRIC_FNS, "cosine_similarity": _cosine, "cosine_proximity": _cosine_proximity,
 }
 _ALIASES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
             "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
@@ -416,7 +778,9 @@ _CLASSES = {c.__name__: c for c in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
-    LogCoshError, CosineSimilarity)}
+    LogCoshError, CosineSimilarity, TruePositives, FalsePositives, TrueNegatives,
+    FalseNegatives, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, RootMeanSquaredError, MeanRelativeError, MeanIoU, MeanTensor)}
 _SNAKE_CLASSES = {"auc": AUC, "precision": Precision, "recall": Recall}
 
 for _k, _v in _ALIASES.items():
@@ -468,7 +832,7 @@ def get(identifier, custom_objects=None):
                      "as 'accuracy', a keras.metrics.Metric or a function(y_true, y_pred)")
 
 
-def _user_metric_fn(fn):
+def _user_metric_fn(fn, kwargs=None):
     """A user's ``fn(y_true, y_pred)`` as a metric function: called with tensors (as keras
     calls it, so tensor operations work on them), outside any gradient tape; it returns
     a tensor or numbers (one per sample, or one for the batch)."""
@@ -476,7 +840,7 @@ def _user_metric_fn(fn):
 
     def metric_fn(y_true, y_pred):
         with no_grad():
-            value = fn(_as_tensor(y_true), _as_tensor(y_pred))
+            value = fn(_as_tensor(y_true), _as_tensor(y_pred), **(kwargs or {}))
         if isinstance(value, Tensor):
             return _np(value)
         if isinstance(value, (bool, int, float, np.number)) or (

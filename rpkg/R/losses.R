@@ -129,3 +129,29 @@ loss_huber <- make_loss("Huber", "huber", "delta")
 #' @rdname loss-functions
 #' @export
 loss_logcosh <- make_loss("LogCosh", "log_cosh")
+#' @rdname loss-functions
+#' @export
+loss_kl_divergence <- loss_kullback_leibler_divergence
+
+#' Cosine proximity loss (deprecated)
+#'
+#' keras' old name of [loss_cosine_similarity()]: it warns, then calls that
+#' function with the same arguments (the loss is the cosine similarity
+#' negated, so that minimizing it aligns the vectors).
+#'
+#' @param ... Passed on to [loss_cosine_similarity()].
+#' @return What [loss_cosine_similarity()] returns.
+#' @examples
+#' if (tb_available()) {
+#'   suppressWarnings(loss_cosine_proximity(matrix(c(1, 0), 1), matrix(c(1, 1), 1)))
+#' }
+#' @keywords internal
+#' @export
+loss_cosine_proximity <- function(...) {
+  warning("loss_cosine_proximity() is deprecated (as in keras): use loss_cosine_similarity().",
+          call. = FALSE)
+  loss_cosine_similarity(...)
+}
+attr(loss_cosine_proximity, "py_function_name") <- "cosine_proximity"
+# compile(loss = loss_cosine_proximity): the engine's cosine similarity loss
+attr(loss_cosine_proximity, "tb_engine_name") <- "cosine_similarity"
