@@ -483,7 +483,8 @@ class _SensitivitySpecificity(_Confusion):
 
     As keras' bucketed update does on this grid, a prediction p counts as positive at
     threshold i when ceil(p (n - 1)) - 1 >= i, with the bucket of p = 0 taken as 0: that
-    is p > threshold, except that p = 0 is positive at threshold 0.
+    is p > threshold, except that p = 0 is positive at threshold 0 (and, p (n - 1) being
+    computed in float32 as keras does, a p on the grid may round either way).
     """
 
     _value_name = "value"
@@ -835,12 +836,17 @@ def get(identifier, custom_objects=None):
 def _user_metric_fn(fn, kwargs=None):
     """A user's ``fn(y_true, y_pred)`` as a metric function: called with tensors (as keras
     calls it, so tensor operations work on them), outside any gradient tape; it returns
-    a tensor or numbers (one per sample, or one for the batch)."""
+    a tensor or numbers (one per sample, or one for the batch). As keras' metrics
+    container does, labels of rank 1 with predictions of rank 2 get a last axis of 1
+    (so that ``y_true - y_pred`` does not broadcast to a batch x batch matrix)."""
     name = getattr(fn, "__name__", None) or "custom_metric"
 
     def metric_fn(y_true, y_pred):
+        y_true, y_pred = _as_tensor(y_true), _as_tensor(y_pred)
+        if y_true.ndim == 1 and y_pred.ndim == 2:
+            y_true = y_true.reshape((-1, 1))
         with no_grad():
-            value = fn(_as_tensor(y_true), _as_tensor(y_pred), **(kwargs or {}))
+            value = fn(y_true, y_pred, **(kwargs or {}))
         if isinstance(value, Tensor):
             return _np(value)
         if isinstance(value, (bool, int, float, np.number)) or (
