@@ -247,3 +247,41 @@ test_that("with_custom_object_scope() gives every load inside it the classes", {
   expect_error(with_custom_object_scope(list(layer_my_dense), 1),
                "`objects` must be a named list", class = "tensorbridge_argument_error")
 })
+
+test_that("the gradient through a nonlinear layer written in R matches finite differences", {
+  skip_if_no_python()
+  # y = tanh(x %*% w) * exp(s): both weights non-trivial in the gradient
+  layer_gated <- new_layer_class(
+    "Gated",
+    build = function(input_shape) {
+      self$w <- self$add_weight(name = "w", shape = c(input_shape[[2]], 2),
+                                initializer = "glorot_uniform")
+      self$s <- self$add_weight(name = "s", shape = 2, initializer = "zeros")
+    },
+    call = function(inputs) k_tanh(k_dot(inputs, self$w)) * k_exp(self$s)
+  )
+  set.seed(3)
+  x <- matrix(rnorm(15), 5)
+  y <- matrix(rnorm(10), 5)
+  model <- keras_model_sequential(input_shape = 3) %>% layer_gated()
+  model %>% compile(optimizer = optimizer_sgd(learning_rate = 1), loss = "mse")
+  set_weights(model, list(matrix(rnorm(6, sd = 0.5), 3), c(0.2, -0.1)))
+  w <- get_weights(model)
+  loss_at <- function(k, s) mean((tanh(x %*% k) * rep(exp(s), each = 5) - y)^2)
+  h <- 1e-5
+  fd_w <- w[[1]]
+  for (i in seq_along(fd_w)) {
+    e <- w[[1]] * 0
+    e[i] <- h
+    fd_w[i] <- (loss_at(w[[1]] + e, w[[2]]) - loss_at(w[[1]] - e, w[[2]])) / (2 * h)
+  }
+  fd_s <- vapply(1:2, function(i) {
+    e <- c(0, 0)
+    e[i] <- h
+    (loss_at(w[[1]], w[[2]] + e) - loss_at(w[[1]], w[[2]] - e)) / (2 * h)
+  }, 1)
+  train_on_batch(model, x, y)  # SGD with rate 1: the step is the gradient
+  after <- get_weights(model)
+  expect_equal(w[[1]] - after[[1]], fd_w, tolerance = 1e-3)
+  expect_equal(as.vector(w[[2]] - after[[2]]), fd_s, tolerance = 1e-3)
+})
