@@ -4,9 +4,9 @@
 # functions as new_layer_class() and friends (layers-custom.R,
 # classes-custom.R); only the way the members are written differs.
 
-#' Define a class with a class body: `%py_class%`
+#' Define a class with a class body: `\%py_class\%`
 #'
-#' keras R's `%py_class%` writes a class the way Python does: the left side
+#' keras R's `\%py_class\%` writes a class the way Python does: the left side
 #' names the class and its base class, the right side is a block whose
 #' functions are the methods (`initialize`, `build`, `call`, `get_config`,
 #' `update_state` ... and any helper) and whose other values are class
@@ -21,18 +21,18 @@
 #' R) the classes of [new_metric_class()] and its siblings. Methods see
 #' `self` and `super` as there.
 #'
-#' In the body, `name %<-active% function(value) ...` makes a property:
+#' In the body, `name \%<-active\% function(value) ...` makes a property:
 #' reading `obj$name` calls the function without `value`, assigning
 #' `obj$name <- v` calls it with `value = v`. Outside a class body,
-#' `%<-active%` makes an active binding ([makeActiveBinding()]) in the
+#' `\%<-active\%` makes an active binding ([makeActiveBinding()]) in the
 #' calling environment.
 #'
 #' @param spec `ClassName(BaseClass)`: the new class's name and its base.
 #' @param body The class body, in braces.
 #' @param sym A name.
 #' @param value A function `function(value)`.
-#' @return `%py_class%`: the class, invisibly (also assigned to its name).
-#'   `%<-active%`: `value`, invisibly.
+#' @return `\%py_class\%`: the class, invisibly (also assigned to its name).
+#'   `\%<-active\%`: `value`, invisibly.
 #' @family custom layers
 #' @examples
 #' if (tb_available()) {
