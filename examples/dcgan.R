@@ -67,7 +67,6 @@ gan_model <- new_model_class(
   },
   metrics = function() list(self$d_loss_metric, self$g_loss_metric),
   train_step = function(real_images) {
-    if (is.list(real_images)) real_images <- real_images[[1]]  # fit(x, x)
     batch_size <- tf$shape(real_images)[1]
 
     # the discriminator: generated images are labelled 1, real ones 0, with
@@ -110,8 +109,8 @@ gan %>% compile(
 )
 weights_before <- list(discriminator = get_weights(discriminator),
                        generator = get_weights(generator))
-# keras R writes fit(x_train, ...); here the images are given as targets too
-history <- gan %>% fit(x_train, x_train, epochs = epochs, batch_size = 64)
+# no targets: train_step() gets the images alone
+history <- gan %>% fit(x_train, epochs = epochs, batch_size = 64)
 
 # the discriminator on 256 real images and 256 new generated ones
 latent <- matrix(rnorm(256 * latent_dim), 256)

@@ -33,7 +33,7 @@ layer_sampler <- new_layer_class(
   "Sampler",
   call = function(inputs) {
     c(z_mean, z_log_var) %<-% inputs
-    epsilon <- tf$random$normal(shape = tf$shape(z_mean))
+    epsilon <- k_random_normal(shape = k_shape(z_mean))
     z_mean + k_exp(0.5 * z_log_var) * epsilon
   }
 )
@@ -78,9 +78,9 @@ model_vae <- new_model_class(
     super$initialize(...)
     self$encoder <- encoder
     self$decoder <- decoder
-    self$total_loss_tracker <- keras$metrics$Mean(name = "total_loss")
-    self$reconstruction_loss_tracker <- keras$metrics$Mean(name = "reconstruction_loss")
-    self$kl_loss_tracker <- keras$metrics$Mean(name = "kl_loss")
+    self$total_loss_tracker <- metric_mean(name = "total_loss")
+    self$reconstruction_loss_tracker <- metric_mean(name = "reconstruction_loss")
+    self$kl_loss_tracker <- metric_mean(name = "kl_loss")
   },
   # the reconstruction of the images (fit() runs it once to build the model)
   call = function(inputs) self$decoder(self$encoder(inputs)[[3]]),
@@ -88,7 +88,6 @@ model_vae <- new_model_class(
     list(self$total_loss_tracker, self$reconstruction_loss_tracker, self$kl_loss_tracker)
   },
   train_step = function(data) {
-    if (is.list(data)) data <- data[[1]]  # fit(x, x): the images are the targets
     with(tf$GradientTape() %as% tape, {
       losses <- vae_losses(self, data)
     })
@@ -110,8 +109,8 @@ test_losses <- function(x) {
   lapply(vae_losses(vae, as_tensor(x, dtype = "float32")), function(t) as.vector(as.array(t)))
 }
 before <- test_losses(x_test)
-# keras R writes fit(x_train, ...); here the images are given as targets too
-history <- vae %>% fit(x_train, x_train, epochs = epochs, batch_size = 128)
+# no targets: train_step() gets the images alone
+history <- vae %>% fit(x_train, epochs = epochs, batch_size = 128)
 after <- test_losses(x_test)
 cat(sprintf("test total loss: %.2f before training, %.2f after %d epochs\n",
             before$total, after$total, epochs))
