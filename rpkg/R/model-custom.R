@@ -29,7 +29,9 @@
 #' `train_step()` and `test_step()` return a named list of metric values,
 #' which the progress bar, the callbacks and the history receive;
 #' `predict_step()` returns the predictions (a tensor). `super$train_step(data)`
-#' runs the built-in step. keras 2.13's `self$compute_loss(x, y, y_pred,
+#' runs the built-in step. A model with its own `train_step()` (`test_step()`)
+#' may be fitted (evaluated) without targets, `fit(x)`: `data` is then the
+#' inputs alone, as in keras' autoencoder and GAN examples. keras 2.13's `self$compute_loss(x, y, y_pred,
 #' sample_weight)` and `self$compute_metrics(x, y, y_pred, sample_weight)`
 #' (which returns every metric's result by name) are there too.
 #'
