@@ -472,7 +472,7 @@ class ImageDataGenerator:
         if not value:
             return 0.0
         arr = np.asarray(value)
-        if arr.ndim > 0 and arr.size > 1:  # a set of shifts: one of them, either sign
+        if arr.ndim > 0:  # a set of shifts: one of them, either sign
             t = float(rng.choice(arr.reshape(-1))) * float(rng.choice([-1, 1]))
         elif arr.dtype.kind in "iu":  # whole pixels in (-k, k)
             t = float(rng.integers(0, int(arr.reshape(-1)[0]))) * float(rng.choice([-1, 1]))
