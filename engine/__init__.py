@@ -11,7 +11,7 @@
 Tensors live on ``cpu`` (numpy) or ``cuda`` (cupy, imported lazily).
 """
 
-from . import dtypes, errors, keras, linalg, nn, random
+from . import data, dtypes, errors, keras, linalg, nn, random
 from . import ops as math
 from .autograd import (
     Function,

@@ -5,10 +5,22 @@ readers (text lines, CSV, Parquet) in :mod:`.readers`; ``cache()`` in
 :mod:`.cache`.
 """
 
-from .dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, TensorSpec
+from . import experimental
+from .dataset import (
+    AUTOTUNE,
+    INFINITE,
+    UNKNOWN,
+    Dataset,
+    TensorSpec,
+    collect,
+    make_iterator,
+    next_element,
+)
+from .readers import TextLineDataset, make_csv_dataset, parquet_dataset
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TensorSpec",
-           "UNKNOWN_CARDINALITY"]
+__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TensorSpec", "TextLineDataset",
+           "UNKNOWN_CARDINALITY", "collect", "experimental", "make_csv_dataset",
+           "make_iterator", "next_element", "parquet_dataset"]

@@ -28,11 +28,11 @@ def _template_json(s):
         return {"t": [_template_json(x) for x in s]}
     if isinstance(s, dict):
         return {"d": [[k, _template_json(v)] for k, v in s.items()]}
-    return None
+    return {"l": 1}
 
 
 def _template_from_json(j):
-    if j is None:
+    if "l" in j:
         return 0
     if "t" in j:
         return tuple(_template_from_json(x) for x in j["t"])

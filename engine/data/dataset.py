@@ -1125,7 +1125,7 @@ class _Zip(Dataset):
         return UNKNOWN if UNKNOWN in ns else INFINITE
 
 
-# -- prefetch -----------------------------------------------------------------------------------------
+# -- prefetch ------------------------------------------------------------------------------
 _END = object()
 
 
@@ -1190,3 +1190,40 @@ class _Prefetch(_Unary):
 
     def _cardinality(self):
         return self._input._cardinality()
+
+
+# -- iteration helpers for callers that are not Python loops (the R package) ----------------
+def _as_tensors(element):
+    """An element with its numeric leaves as engine Tensors (strings stay arrays)."""
+    return _map_structure(_leaf_for_fn, element)
+
+
+def make_iterator(dataset):
+    """A fresh iterator over ``dataset``."""
+    if not isinstance(dataset, Dataset):
+        raise InvalidArgumentError(f"expected a dataset, got {type(dataset).__name__}")
+    return iter(dataset)
+
+
+def next_element(iterator, tensors=True):
+    """``(True, element)``, or ``(False, None)`` at the end of ``iterator``; the
+    element's leaves as Tensors when ``tensors``, else numpy arrays."""
+    try:
+        element = next(iterator)
+    except StopIteration:
+        return (False, None)
+    return (True, _as_tensors(element) if tensors else element)
+
+
+def collect(dataset, iter_max=None, tensors=True):
+    """The first ``iter_max`` elements of ``dataset`` (all when None) in a list."""
+    if not isinstance(dataset, Dataset):
+        raise InvalidArgumentError(f"expected a dataset, got {type(dataset).__name__}")
+    out = []
+    if iter_max is not None and int(iter_max) <= 0:
+        return out
+    for element in dataset._iterator():
+        out.append(_as_tensors(element) if tensors else element)
+        if iter_max is not None and len(out) >= int(iter_max):
+            break
+    return out

@@ -1,0 +1,366 @@
+"""File readers: text lines, CSV files (``make_csv_dataset``), Parquet files.
+
+``TextLineDataset(filenames)`` streams one line at a time.
+``make_csv_dataset(...)`` follows ``tf.data.experimental.make_csv_dataset``:
+batches of ``(features, label)`` (or of features alone) with the column types
+inferred from the first rows; the rows of the files are read once with pandas
+and then shuffled and batched by the vectorized index pipeline.
+``parquet_dataset(filenames, columns, batch_size)`` streams record batches with
+pyarrow one row group at a time, so files larger than memory can be read.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import glob
+import gzip
+import io
+import os
+import zlib
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, UnimplementedError
+from .dataset import INFINITE, Dataset, _positive
+
+_COMPRESSION = {None: None, "": None, "GZIP": "gzip", "ZLIB": "zlib", "BZ2": "bz2"}
+
+
+def _filenames(filenames, what):
+    if isinstance(filenames, (str, os.PathLike)):
+        filenames = [filenames]
+    if isinstance(filenames, np.ndarray):
+        filenames = filenames.reshape(-1).tolist()
+    names = [os.fspath(f) for f in filenames]
+    if not names:
+        raise InvalidArgumentError(f"{what}: no file names given")
+    return names
+
+
+def _compression(value, what):
+    key = value.upper() if isinstance(value, str) else value
+    if key not in _COMPRESSION:
+        raise InvalidArgumentError(
+            f"{what}: compression_type must be \"\", \"GZIP\", \"ZLIB\" or \"BZ2\", "
+            f"not {value!r}")
+    return _COMPRESSION[key]
+
+
+def _open_binary(path, compression):
+    if not os.path.exists(path):
+        raise InvalidArgumentError(f"the file {path} does not exist")
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    if compression == "bz2":
+        return bz2.open(path, "rb")
+    if compression == "zlib":
+        with open(path, "rb") as f:
+            return io.BytesIO(zlib.decompress(f.read()))
+    return open(path, "rb")
+
+
+# -- text lines ------------------------------------------------------------------------------
+class _TextLines(Dataset):
+    def __init__(self, filenames, compression):
+        self._files = filenames
+        self._compression = compression
+
+    def _iterator(self):
+        for path in self._files:
+            with _open_binary(path, self._compression) as f:
+                for raw in f:
+                    line = raw.decode("utf-8")
+                    if line.endswith("\n"):
+                        line = line[:-1]
+                        if line.endswith("\r"):
+                            line = line[:-1]
+                    yield np.asarray(line)
+
+
+def TextLineDataset(filenames, compression_type=None, buffer_size=None,
+                    num_parallel_reads=None, name=None):
+    """The lines of ``filenames`` (without their line endings), one string per element."""
+    names = _filenames(filenames, "TextLineDataset")
+    comp = _compression(compression_type, "TextLineDataset")
+    for path in names:
+        if not os.path.exists(path):
+            raise InvalidArgumentError(f"TextLineDataset: the file {path} does not exist")
+    return _TextLines(names, comp)
+
+
+# -- CSV ----------------------------------------------------------------------------------------
+def _infer_kind(values):
+    """TF's inference over the first rows: int32, then float32, else string."""
+    kind = "int"
+    for v in values:
+        if v == "" or v is None:
+            continue
+        if kind == "int":
+            try:
+                i = int(v)
+                if not -(2**31) <= i < 2**31:
+                    kind = "int64"
+                continue
+            except ValueError:
+                kind = "float"
+        if kind == "int64":
+            try:
+                int(v)
+                continue
+            except ValueError:
+                kind = "float"
+        if kind == "float":
+            try:
+                float(v)
+                continue
+            except ValueError:
+                return "str"
+    return kind
+
+
+_KIND_DTYPE = {"int": np.int32, "int64": np.int64, "float": np.float32, "str": np.str_}
+
+
+def _default_kind(default):
+    if isinstance(default, (bool, np.bool_)):
+        raise InvalidArgumentError("make_csv_dataset: a column default cannot be a boolean")
+    if isinstance(default, (int, np.integer)):
+        return "int"
+    if isinstance(default, (float, np.floating)):
+        return "float"
+    if isinstance(default, str):
+        return "str"
+    if isinstance(default, np.ndarray) and default.size == 0:
+        return None
+    if isinstance(default, (list, tuple)) and len(default) == 0:
+        return None
+    raise InvalidArgumentError(
+        f"make_csv_dataset: column defaults must be numbers or strings, not {default!r}")
+
+
+def _read_csv_rows(paths, header, column_names, delim, quote, compression):
+    """All rows of ``paths`` as lists of strings, and the column names."""
+    names = list(column_names) if column_names is not None else None
+    rows = []
+    for path in paths:
+        with _open_binary(path, compression) as fb:
+            text = io.TextIOWrapper(fb, encoding="utf-8", newline="")
+            reader = csv.reader(text, delimiter=delim,
+                                quoting=csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE)
+            first = True
+            for row in reader:
+                if first and header:
+                    first = False
+                    if names is None:
+                        names = [c.strip() for c in row]
+                    elif len(row) != len(names):
+                        raise InvalidArgumentError(
+                            f"make_csv_dataset: {path} has {len(row)} columns, "
+                            f"column_names gives {len(names)}")
+                    continue
+                first = False
+                if not row:
+                    continue
+                rows.append((path, row))
+    if names is None:
+        raise InvalidArgumentError(
+            "make_csv_dataset: column_names is required when the files have no header")
+    return names, rows
+
+
+def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None,
+                     label_name=None, select_columns=None, field_delim=",",
+                     use_quote_delim=True, na_value="", header=True, num_epochs=None,
+                     shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                     prefetch_buffer_size=None, num_parallel_reads=None, sloppy=False,
+                     num_rows_for_inference=100, compression_type=None, ignore_errors=False,
+                     encoding="utf-8"):
+    """Batches of ``(features, label)`` read from CSV files, as TF's function."""
+    batch_size = _positive("batch_size", batch_size)
+    patterns = _filenames(file_pattern, "make_csv_dataset")
+    paths = []
+    for p in patterns:
+        hits = sorted(glob.glob(p))
+        if not hits:
+            raise InvalidArgumentError(f"make_csv_dataset: no files match {p}")
+        paths += hits
+    if ignore_errors:
+        raise UnimplementedError("make_csv_dataset: ignore_errors = TRUE is not supported; "
+                                 "clean the files first")
+    if len(field_delim) != 1:
+        raise InvalidArgumentError(
+            f"make_csv_dataset: field_delim must be one character, not {field_delim!r}")
+    comp = _compression(compression_type, "make_csv_dataset")
+    names, rows = _read_csv_rows(paths, header, column_names, field_delim,
+                                 use_quote_delim, comp)
+    n_cols = len(names)
+    for path, row in rows:
+        if len(row) != n_cols:
+            raise InvalidArgumentError(
+                f"make_csv_dataset: a row of {path} has {len(row)} fields, expected {n_cols}")
+
+    # columns kept, in the file's order (TF keeps select_columns in file order)
+    if select_columns is not None:
+        sel = list(select_columns)
+        idx = []
+        for s in sel:
+            if isinstance(s, (int, np.integer)):
+                if not 0 <= s < n_cols:
+                    raise InvalidArgumentError(
+                        f"make_csv_dataset: select_columns index {s} is out of range")
+                idx.append(int(s))
+            elif s in names:
+                idx.append(names.index(s))
+            else:
+                raise InvalidArgumentError(
+                    f"make_csv_dataset: select_columns names a column {s!r} that is not in "
+                    f"the file; columns: {', '.join(names)}")
+        keep = sorted(set(idx))
+    else:
+        keep = list(range(n_cols))
+    if column_defaults is not None:
+        defaults = list(column_defaults)
+        if len(defaults) != len(keep):
+            raise InvalidArgumentError(
+                f"make_csv_dataset: column_defaults has {len(defaults)} values for "
+                f"{len(keep)} columns")
+    else:
+        defaults = [None] * len(keep)
+    if label_name is not None and label_name not in [names[j] for j in keep]:
+        raise InvalidArgumentError(
+            f"make_csv_dataset: label_name {label_name!r} is not one of the columns "
+            f"({', '.join(names[j] for j in keep)})")
+
+    n_infer = len(rows) if num_rows_for_inference in (None, 0) else int(num_rows_for_inference)
+    columns = {}
+    for j, default in zip(keep, defaults):
+        values = [row[j] for _, row in rows]
+        kind = _default_kind(default) if default is not None else None
+        if kind is None:
+            kind = _infer_kind([v for v in values[:n_infer] if v != na_value])
+        fill = default if default is not None and not isinstance(default, (list, tuple)) \
+            else ("" if kind == "str" else 0)
+        missing = [k for k, v in enumerate(values) if v == na_value]
+        if missing and default is not None and isinstance(default, (list, tuple)):
+            raise InvalidArgumentError(
+                f"make_csv_dataset: column {names[j]!r} is required but row "
+                f"{missing[0] + 1} has no value")
+        out = [fill if v == na_value else v for v in values]
+        dtype = _KIND_DTYPE[kind]
+        try:
+            if kind == "str":
+                arr = np.asarray([str(v) for v in out], dtype=str)
+            elif kind in ("int", "int64"):
+                arr = np.asarray([int(v) for v in out], dtype=dtype)
+            else:
+                arr = np.asarray([float(v) for v in out], dtype=dtype)
+        except ValueError as exc:
+            raise InvalidArgumentError(
+                f"make_csv_dataset: column {names[j]!r} was inferred as {np.dtype(dtype).name} "
+                f"from its first rows but a later value is not: {exc}") from None
+        columns[names[j]] = arr
+    if label_name is not None:
+        label = columns.pop(label_name)
+        ds = Dataset.from_tensor_slices((columns, label))
+    else:
+        ds = Dataset.from_tensor_slices(columns)
+    if num_epochs is not None:
+        num_epochs = int(num_epochs)
+    if shuffle:
+        ds = ds.shuffle(shuffle_buffer_size, seed=shuffle_seed)
+    ds = ds.repeat(num_epochs)
+    ds = ds.batch(batch_size, drop_remainder=num_epochs is None)
+    if prefetch_buffer_size not in (None, 0):
+        ds = ds.prefetch(prefetch_buffer_size)
+    return ds
+
+
+# -- Parquet ---------------------------------------------------------------------------------
+def _pyarrow():
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise InvalidArgumentError(
+            "parquet_dataset needs the Python package pyarrow; install it with pip") from exc
+    return pq
+
+
+def _column_to_numpy(col):
+    import pyarrow as pa
+
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        return np.asarray(col.to_pylist(), dtype=str) if col.null_count == 0 else \
+            np.asarray(["" if v is None else v for v in col.to_pylist()], dtype=str)
+    if pa.types.is_dictionary(col.type):
+        return _column_to_numpy(col.dictionary_decode())
+    return np.asarray(col.to_numpy(zero_copy_only=False))
+
+
+class _Parquet(Dataset):
+    def __init__(self, files, columns, batch_size):
+        pq = _pyarrow()
+        self._files = files
+        self._columns = columns
+        self._b = batch_size
+        rows = 0
+        names = None
+        for f in files:
+            if not os.path.exists(f):
+                raise InvalidArgumentError(f"parquet_dataset: the file {f} does not exist")
+            meta = pq.ParquetFile(f)
+            rows += meta.metadata.num_rows
+            fnames = meta.schema_arrow.names
+            if columns is not None:
+                missing = [c for c in columns if c not in fnames]
+                if missing:
+                    raise InvalidArgumentError(
+                        f"parquet_dataset: {f} has no column {missing[0]!r}; its columns: "
+                        f"{', '.join(fnames)}")
+            names = names or fnames
+        self._rows = rows
+
+    def _record_batches(self):
+        pq = _pyarrow()
+        for f in self._files:
+            pf = pq.ParquetFile(f)
+            try:
+                yield from pf.iter_batches(batch_size=self._b, columns=self._columns)
+            finally:
+                pf.close()
+
+    def _iterator(self):
+        pending = None  # a dict of arrays shorter than a batch, carried across files
+        b = self._b
+        for rb in self._record_batches():
+            cols = {name: _column_to_numpy(rb.column(k)) for k, name in
+                    enumerate(rb.schema.names)}
+            if pending is not None:
+                cols = {k: np.concatenate([pending[k], v]) for k, v in cols.items()}
+                pending = None
+            n = len(next(iter(cols.values()))) if cols else 0
+            start = 0
+            while n - start >= b:
+                yield {k: v[start:start + b] for k, v in cols.items()}
+                start += b
+            if start < n:
+                pending = {k: v[start:] for k, v in cols.items()}
+        if pending is not None:
+            yield pending
+
+    def _cardinality(self):
+        return -(-self._rows // self._b)
+
+
+def parquet_dataset(filenames, columns=None, batch_size=1024):
+    """Batches of ``batch_size`` rows (a dict of columns) read from Parquet files,
+    one row group at a time; ``batch_size=None`` gives one row per element."""
+    names = _filenames(filenames, "parquet_dataset")
+    if columns is not None:
+        columns = [columns] if isinstance(columns, str) else [str(c) for c in columns]
+    if batch_size is None:
+        return _Parquet(names, columns, 1024).unbatch()
+    return _Parquet(names, columns, _positive("batch_size", batch_size))
+
+
+__all__ = ["TextLineDataset", "make_csv_dataset", "parquet_dataset", "INFINITE"]
