@@ -22,6 +22,7 @@ from ..tensor import Tensor
 from . import _validate as _v
 from . import callbacks as _callbacks
 from . import data as _data
+from . import data_adapter as _adapter
 from . import losses as _losses
 from . import metrics as _metrics
 from . import optimizers as _optimizers
@@ -544,10 +545,18 @@ class Model(Layer):
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
             validation_batch_size=None, validation_freq=1, **kwargs):
-        """Train for ``epochs`` epochs; returns a ``History`` (``.history``, ``.epoch``)."""
+        """Train for ``epochs`` epochs; returns a ``History`` (``.history``, ``.epoch``).
+
+        ``x`` is arrays (with ``y``), or a batch source: a dataset, a Python
+        iterator or generator, a callable returning the next batch, or a
+        ``Sequence`` (see :mod:`.data_adapter`); ``validation_data`` likewise."""
         if kwargs:
             raise TypeError(f"fit: unknown argument(s) {', '.join(sorted(kwargs))}")
         self._need_compiled("fit")
+        from_source = _adapter.is_source(x)
+        if from_source and batch_size is not None:
+            raise ValueError("fit: do not give batch_size when x is a dataset, a generator or "
+                             "a Sequence: its batches already have their size")
         batch_size = _data.check_batch_size(batch_size)
         validation_split = _data.check_validation_split(validation_split)
         epochs = _v.non_negative_int("fit", "epochs", epochs)
@@ -562,19 +571,41 @@ class Model(Layer):
         validation_batch_size = _data.check_batch_size(validation_batch_size, none_ok=True)
         shuffle = _v.boolean("fit", "shuffle", shuffle)
         verbose = _v.verbose("fit", verbose)
-        if y is None and isinstance(x, tuple) and len(x) == 2 and validation_data is None:
-            x, y = x
-        if y is None and not self._targets_optional("fit"):
-            raise ValueError("fit: y (the targets) is missing; give fit(x, y, ...)")
-        xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
+        rng = np.random.default_rng(int(_random.uniform((), 0, 2**31 - 1, "int64",
+                                                        device="cpu").numpy()))
+        if from_source:
+            if y is not None or sample_weight is not None:
+                raise ValueError("fit: do not give y or sample_weight when x is a dataset, a "
+                                 "generator or a Sequence: its batches carry them, as (x, y) "
+                                 "or (x, y, sample_weight)")
+            if validation_split:
+                raise ValueError("fit: validation_split needs arrays; with a dataset, a "
+                                 "generator or a Sequence give validation_data instead")
+            train = _adapter.make_source(x, "fit", steps_per_epoch, "steps_per_epoch",
+                                         shuffle=shuffle, rng=rng)
+            xs = None
+        else:
+            if y is None and isinstance(x, tuple) and len(x) == 2 and validation_data is None:
+                x, y = x
+            if y is None and not self._targets_optional("fit"):
+                raise ValueError("fit: y (the targets) is missing; give fit(x, y, ...)")
+            xs, ys, sws = self._prepare(x, y, sample_weight, class_weight)
+            class_weight = None  # now in sws
         val = None
+        val_bs = validation_batch_size or batch_size
         if validation_data is not None:
-            if len(validation_data) not in (2, 3):
-                raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, "
-                                 "sample_weight_val)")
-            vx, vy = validation_data[0], validation_data[1]
-            vsw = validation_data[2] if len(validation_data) == 3 else None
-            val = self._prepare(vx, vy, vsw, None)
+            if _adapter.is_source(validation_data):
+                val = _adapter.make_source(validation_data, "fit", validation_steps,
+                                           "validation_steps", validation=True)
+            else:
+                if not isinstance(validation_data, (list, tuple)) or \
+                        len(validation_data) not in (2, 3):
+                    raise ValueError("validation_data must be (x_val, y_val) or (x_val, y_val, "
+                                     "sample_weight_val), or a dataset, generator or Sequence")
+                vx, vy = validation_data[0], validation_data[1]
+                vsw = validation_data[2] if len(validation_data) == 3 else None
+                val = _adapter.ArrayBatches(*self._prepare(vx, vy, vsw, None), val_bs,
+                                            steps=validation_steps, wrap="modulo")
         elif validation_split > 0:
             n = len(xs[0])
             split = int(math.floor(n * (1.0 - validation_split)))
@@ -584,50 +615,41 @@ class Model(Layer):
                                  f"of {n}; use a split that keeps rows on both sides")
             cut = lambda arrs: [None if a is None else a[split:] for a in arrs]  # noqa: E731
             keep = lambda arrs: [None if a is None else a[:split] for a in arrs]  # noqa: E731
-            val = (cut(xs), cut(ys), cut(sws))
+            val = _adapter.ArrayBatches(cut(xs), cut(ys), cut(sws), val_bs,
+                                        steps=validation_steps, wrap="modulo")
             xs, ys, sws = keep(xs), keep(ys), keep(sws)
-        n = len(xs[0])
-        batches = math.ceil(n / batch_size)
-        steps = steps_per_epoch or batches
+        if not from_source:
+            train = _adapter.ArrayBatches(xs, ys, sws, batch_size, shuffle=shuffle,
+                                          steps=steps_per_epoch, rng=rng)
         self.history = _callbacks.History()
         cbs = list(callbacks or [])
         if verbose:
             cbs.append(_callbacks.ProgbarLogger(verbose=verbose))
         cbs.append(self.history)
-        params = {"verbose": verbose, "epochs": epochs, "steps": steps}
+        params = {"verbose": verbose, "epochs": epochs, "steps": train.steps}
         self.history.params = params
         cbl = _callbacks.CallbackList(cbs, model=self, params=params)
         self._reset_metrics()
-        rng = np.random.default_rng(int(_random.uniform((), 0, 2**31 - 1, "int64",
-                                                        device="cpu").numpy()))
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbl.wants("on_train_batch_begin") or cbl.wants("on_train_batch_end")
         nan_stops = any(isinstance(cb, _callbacks.TerminateOnNaN) for cb in cbs)
+        where = getattr(train, "where", None)
         try:
             cbl.call("on_train_begin", None)
             logs = {}
-            order = np.arange(n)
-            pos = 0
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
                 cbl.call("on_epoch_begin", epoch, None)
-                if shuffle:
-                    order = rng.permutation(n)
-                for step in range(steps):
-                    if steps_per_epoch is None:
-                        pos = step * batch_size
-                    if pos >= n:
-                        pos = 0
-                    end = min(pos + batch_size, n)
-                    sel = order[pos:end] if shuffle else slice(pos, end)
-                    bx = [_data.rows(a, sel) for a in xs]
-                    by = [_data.rows(a, sel) for a in ys]
-                    bw = [_data.rows(w, sel) for w in sws]
-                    pos = end
+                drawn = 0
+                for step, batch in train.epoch(epoch):
+                    drawn += 1
+                    if where is not None:
+                        batch = _adapter.convert_batch(self, "fit", batch, step, epoch, where,
+                                                       class_weight=class_weight)
                     if batch_hooks:
                         cbl.call("on_train_batch_begin", step, None)
-                    logs = self._train_step(bx, by, bw)
+                    logs = self._train_step(*batch)
                     if not self._finite_loss and not nan_stops:
                         raise NonFiniteLossError(
                             f"fit: the loss became {self._last_loss} at epoch {epoch + 1}, "
@@ -641,10 +663,13 @@ class Model(Layer):
                         cbl.call("on_train_batch_end", step, logs)
                     if self.stop_training:
                         break
+                if train.exhausted:
+                    self.stop_training = True
+                    if not drawn:  # nothing left to draw: this epoch did not happen
+                        break
                 epoch_logs = dict(logs)
                 if val is not None and (epoch + 1) % validation_freq == 0:
-                    vlogs = self._evaluate_arrays(*val, validation_batch_size or batch_size,
-                                                  cbl, validation_steps)
+                    vlogs = self._evaluate_batches(val, cbl, "fit", epoch)
                     epoch_logs.update({f"val_{k}": v for k, v in vlogs.items()})
                 cbl.call("on_epoch_end", epoch, epoch_logs)
                 logs = epoch_logs
@@ -661,41 +686,53 @@ class Model(Layer):
         return self.history
 
     # -- evaluate / predict ---------------------------------------------------------------------
-    def _evaluate_arrays(self, xs, ys, sws, batch_size, cbl, steps=None):
+    def _evaluate_batches(self, source, cbl, fn="evaluate", epoch=0):
+        """Loss and metrics over one pass of an adapter (arrays or a batch source)."""
         self._reset_metrics()
-        n = len(xs[0])
-        total_steps = math.ceil(n / batch_size) if steps is None else steps
+        where = getattr(source, "where", None)
         cbl.call("on_test_begin", None)
         logs = {}
-        for step in range(total_steps):
-            s = (step * batch_size) % n
-            e = min(s + batch_size, n)
+        for step, batch in source.epoch(epoch):
+            if where is not None:
+                batch = _adapter.convert_batch(self, fn, batch, step, epoch, where)
             cbl.call("on_test_batch_begin", step, None)
-            sel = slice(s, e)
-            logs = self._test_step([_data.rows(a, sel) for a in xs],
-                                   [_data.rows(a, sel) for a in ys],
-                                   [_data.rows(w, sel) for w in sws])
+            logs = self._test_step(*batch)
             cbl.call("on_test_batch_end", step, logs)
         cbl.call("on_test_end", logs)
         return logs
 
+    def _evaluate_arrays(self, xs, ys, sws, batch_size, cbl, steps=None):
+        source = _adapter.ArrayBatches(xs, ys, sws, batch_size, steps=steps, wrap="modulo")
+        return self._evaluate_batches(source, cbl)
+
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False, **kwargs):
-        """Loss and metrics on (x, y): a number, a list in ``metrics_names`` order, or a dict."""
+        """Loss and metrics on (x, y) or a batch source: a number, a list in
+        ``metrics_names`` order, or a dict."""
         self._need_compiled("evaluate")
+        from_source = _adapter.is_source(x)
+        if from_source and batch_size is not None:
+            raise ValueError("evaluate: do not give batch_size when x is a dataset, a generator "
+                             "or a Sequence: its batches already have their size")
         batch_size = _data.check_batch_size(batch_size)
         verbose = _v.verbose("evaluate", verbose)
         steps = _v.steps("evaluate", "steps", steps)
-        if y is None and not self._targets_optional("evaluate"):
-            raise ValueError("evaluate: y (the targets) is missing; give evaluate(x, y)")
-        xs, ys, sws = self._prepare(x, y, sample_weight, None)
+        if from_source:
+            if y is not None or sample_weight is not None:
+                raise ValueError("evaluate: do not give y or sample_weight when x is a dataset, "
+                                 "a generator or a Sequence: its batches carry them")
+            source = _adapter.make_source(x, "evaluate", steps, "steps")
+        else:
+            if y is None and not self._targets_optional("evaluate"):
+                raise ValueError("evaluate: y (the targets) is missing; give evaluate(x, y)")
+            source = _adapter.ArrayBatches(*self._prepare(x, y, sample_weight, None),
+                                           batch_size, steps=steps, wrap="modulo")
         cbs = list(callbacks or [])
-        n_steps = math.ceil(len(xs[0]) / batch_size) if steps is None else steps
         if verbose:
             cbs.append(_callbacks.ProgbarLogger(verbose=verbose))
         cbl = _callbacks.CallbackList(cbs, model=self, params={
-            "verbose": verbose, "steps": n_steps, "epochs": 1})
-        logs = self._evaluate_arrays(xs, ys, sws, batch_size, cbl, steps)
+            "verbose": verbose, "steps": source.steps, "epochs": 1})
+        logs = self._evaluate_batches(source, cbl)
         return self._format_result(logs, return_dict)
 
     def _format_result(self, logs, return_dict):
@@ -705,38 +742,53 @@ class Model(Layer):
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """Model outputs for ``x`` as numpy array(s), computed in batches."""
+        """Model outputs for ``x`` (arrays or a batch source) as numpy array(s),
+        computed in batches."""
+        from_source = _adapter.is_source(x)
+        if from_source and batch_size is not None:
+            raise ValueError("predict: do not give batch_size when x is a dataset, a generator "
+                             "or a Sequence: its batches already have their size")
         batch_size = _data.check_batch_size(batch_size)
         verbose = _v.verbose("predict", verbose)
         steps = _v.steps("predict", "steps", steps)
-        xs = self._prepare_x(x)
-        for i, a in enumerate(xs):
-            _data.check_finite(a, "x" if len(xs) == 1 else f"x[{i}]")
-        n = len(xs[0])
-        if n == 0:  # keras: zero rows in, zero rows out (with the output's other dimensions)
-            one = [np.zeros((1,) + a.shape[1:], np.float32) for a in xs]
-            result = [p[:0] for p in self._predict_step(one)]
-            return result[0] if len(result) == 1 else result
-        total = math.ceil(n / batch_size) if steps is None else steps
+        if from_source:
+            source = _adapter.make_source(x, "predict", steps, "steps")
+        else:
+            xs = self._prepare_x(x)
+            for i, a in enumerate(xs):
+                _data.check_finite(a, "x" if len(xs) == 1 else f"x[{i}]")
+            n = len(xs[0])
+            if n == 0:  # keras: zero rows in, zero rows out (with the output's other dimensions)
+                one = [np.zeros((1,) + a.shape[1:], np.float32) for a in xs]
+                result = [p[:0] for p in self._predict_step(one)]
+                return result[0] if len(result) == 1 else result
+            if steps is not None:
+                steps = min(steps, math.ceil(n / batch_size))
+            source = _adapter.ArrayBatches(xs, [], [], batch_size, steps=steps, wrap="modulo")
+        where = getattr(source, "where", None)
         cbs = list(callbacks or [])
-        if verbose and total > 1:
+        if verbose and (source.steps is None or source.steps > 1):
             cbs.append(_callbacks.ProgbarLogger(verbose=verbose))
         cbl = _callbacks.CallbackList(cbs, model=self, params={
-            "verbose": verbose, "steps": total, "epochs": 1})
+            "verbose": verbose, "steps": source.steps, "epochs": 1})
         cbl.call("on_predict_begin", None)
         outs = None
-        for step in range(total):
-            s, e = step * batch_size, min((step + 1) * batch_size, n)
-            if s >= n:
-                break
+        for step, batch in source.epoch(0):
+            if where is None:
+                bx = batch[0]
+            else:
+                bx = _adapter.convert_batch(self, "predict", batch, step, 0, where,
+                                            targets=False)
             cbl.call("on_predict_batch_begin", step, None)
-            preds = self._predict_step([_data.rows(a, slice(s, e)) for a in xs])
+            preds = self._predict_step(bx)
             if outs is None:
                 outs = [[] for _ in preds]
             for o, p in zip(outs, preds):
                 o.append(p)
             cbl.call("on_predict_batch_end", step, {"outputs": preds})
         cbl.call("on_predict_end", None)
+        if outs is None:
+            raise ValueError(f"predict: the {where} gave no batches")
         result = [np.concatenate(o, axis=0) for o in outs]
         return result[0] if len(result) == 1 else result
 
