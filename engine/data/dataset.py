@@ -406,6 +406,7 @@ class _Iterator:
 
     def __init__(self, it):
         self._it = it
+        self.tensors = True
 
     def __iter__(self):
         return self
@@ -1198,16 +1199,20 @@ def _as_tensors(element):
     return _map_structure(_leaf_for_fn, element)
 
 
-def make_iterator(dataset):
-    """A fresh iterator over ``dataset``."""
+def make_iterator(dataset, tensors=True):
+    """A fresh iterator over ``dataset`` for :func:`next_element`, which gives the
+    elements' numeric leaves as Tensors when ``tensors``, else as numpy arrays."""
     if not isinstance(dataset, Dataset):
         raise InvalidArgumentError(f"expected a dataset, got {type(dataset).__name__}")
-    return iter(dataset)
+    it = iter(dataset)
+    it.tensors = bool(tensors)
+    return it
 
 
-def next_element(iterator, tensors=True):
-    """``(True, element)``, or ``(False, None)`` at the end of ``iterator``; the
-    element's leaves as Tensors when ``tensors``, else numpy arrays."""
+def next_element(iterator, tensors=None):
+    """``(True, element)``, or ``(False, None)`` at the end of ``iterator``."""
+    if tensors is None:
+        tensors = getattr(iterator, "tensors", True)
     try:
         element = next(iterator)
     except StopIteration:
