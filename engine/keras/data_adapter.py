@@ -133,6 +133,18 @@ def _need_steps(fn, steps, steps_arg, where):
     return steps
 
 
+def next_item(source):
+    """``(True, item)`` from an iterator, or ``(False, None)`` when it is done
+    (R's ``generator_next()``)."""
+    if not hasattr(source, "__next__"):
+        raise TypeError(f"generator_next: a {type(source).__name__} is not an iterator; give "
+                        "an iterator (e.g. from as_iterator() or flow_images_from_data())")
+    try:
+        return True, next(source)
+    except StopIteration:
+        return False, None
+
+
 # -- sources ------------------------------------------------------------------------------------
 
 class _Source:

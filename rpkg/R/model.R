@@ -281,18 +281,6 @@ check_class_weight <- function(x, arg = "class_weight") {
   lapply(values, as.double)
 }
 
-# validation_data = list(x_val, y_val) or list(x_val, y_val, sample_weight).
-check_validation_data <- function(x, arg = "validation_data") {
-  if (is.null(x)) return(NULL)
-  if (!is.list(x) || is.object(x) || !length(x) %in% 2:3) {
-    tb_arg_error(arg, "list(x_val, y_val) or list(x_val, y_val, sample_weight_val)", x)
-  }
-  check_model_data(x[[1]], paste0(arg, "[[1]]"), null_ok = FALSE)
-  check_model_data(x[[2]], paste0(arg, "[[2]]"), null_ok = FALSE)
-  if (length(x) == 3) check_sample_weight(x[[3]], paste0(arg, "[[3]]"))
-  x
-}
-
 #' Train a model
 #'
 #' Trains for `epochs` passes over the data, printing keras' progress bar
@@ -301,9 +289,16 @@ check_validation_data <- function(x, arg = "validation_data") {
 #' keeps the weights of the last finished batch.
 #'
 #' @param object A compiled model.
-#' @param x Inputs: an array or matrix (one row per sample), a data frame of
-#'   numeric columns, or a list of those for several inputs.
-#' @param y Targets, the same way (a list for several outputs).
+#' @param x Inputs: an array or matrix (one row per sample), a data frame
+#'   (numeric, logical, factor and character columns: see "Data frames and
+#'   formulas"), or a list of arrays for several inputs; or a formula
+#'   `y ~ x1 + x2` with `data`; or a source of batches: a generator
+#'   function (an R function returning `list(x, y)` or `list(x, y,
+#'   sample_weight)` on each call; give `steps_per_epoch`), a dataset
+#'   (`tensor_slices_dataset()` ... `dataset_batch()`), or an engine
+#'   iterator or sequence of batches (`flow_images_from_directory()`).
+#' @param y Targets, as `x` (a list for several outputs); a factor gives
+#'   classes. `NULL` when `x` is a source of batches or a formula.
 #' @param batch_size Samples per gradient update (a positive whole number;
 #'   default 32).
 #' @param epochs The epoch to stop at (a positive whole number larger than
@@ -314,7 +309,9 @@ check_validation_data <- function(x, arg = "validation_data") {
 #' @param callbacks List of `callback_*()` objects.
 #' @param validation_split Fraction (0 to < 1) of the data, taken from the
 #'   end, held out for validation.
-#' @param validation_data `list(x_val, y_val)` to validate on instead.
+#' @param validation_data `list(x_val, y_val)` (or with sample weights) to
+#'   validate on instead, or a generator function or dataset (with
+#'   `validation_steps` for a generator).
 #' @param shuffle Shuffle the training data before each epoch.
 #' @param class_weight Named list mapping class index (from 0) to a weight
 #'   (>= 0), e.g. `list("0" = 1, "1" = 5)`.
@@ -322,10 +319,50 @@ check_validation_data <- function(x, arg = "validation_data") {
 #' @param initial_epoch Epoch to start from (a whole number >= 0, to resume
 #'   training).
 #' @param steps_per_epoch Batches per epoch (a positive whole number;
-#'   default: all the data).
+#'   default: all the data, or one pass over a finite dataset). Required for
+#'   a generator function and an infinite dataset; with it, a generator or
+#'   dataset is read on across epochs.
+#' @param validation_steps Batches drawn from a validation generator (or
+#'   dataset) at the end of each epoch; required for a generator function.
+#' @param data A data frame holding the variables of the formula `x`.
+#' @param factors How factor and character columns of a data frame become
+#'   numbers: `"one_hot"` (one 0/1 column per level) or `"integer"` (level
+#'   ids from 0, e.g. for `layer_embedding()`).
 #' @param ... Unused; anything given is an error.
 #' @return A `keras_training_history` object: `plot()` it, print it, or turn
 #'   it into a data frame.
+#' @section Generators and datasets: A generator function is called once per
+#'   step, in R's own thread. An R error inside it stops training with that
+#'   error, its message prefixed with where it happened (`"in the
+#'   generator, step 3 of epoch 1: ..."`); a batch of the wrong kind or
+#'   shape is an error naming the step and what was expected. With a
+#'   generator `steps_per_epoch` is required; a finite dataset gives one
+#'   pass per epoch unless `steps_per_epoch` is given; an infinite one
+#'   (`dataset_repeat()`) needs `steps_per_epoch`. `batch_size`,
+#'   `sample_weight` and `validation_split` are for arrays only. A source
+#'   that runs out before `steps_per_epoch` x `epochs` batches stops
+#'   training with a warning.
+#' @section Data frames and formulas: A data frame becomes a numeric matrix
+#'   in its column order: numeric columns as they are, logical ones as 0/1,
+#'   factor and character columns as one 0/1 column per level (`factors =
+#'   "one_hot"`, named `column_level`) or as one column of level ids from 0
+#'   (`factors = "integer"`). The levels are those of the training data (a
+#'   factor's levels, a character column's sorted values); `fit()` keeps
+#'   them with the model, so [evaluate()] and [predict()] encode new data the
+#'   same way, and a level not seen in training is an error.
+#'
+#'   A factor `y` gives the classes: one-hot rows for
+#'   `categorical_crossentropy` (and other losses), ids from 0 for
+#'   `sparse_categorical_crossentropy`, 0/1 (the second level is 1) for a
+#'   two-level factor with `binary_crossentropy`; `predict(type = "class")`
+#'   returns a factor with its levels.
+#'
+#'   A formula `fit(model, y ~ x1 + x2, data = df)` (or `y ~ .`, all other
+#'   columns) takes the target and the predictors from `df`. Predictors are
+#'   columns or transformations (`log(x1)`); interactions (`x1:x2`) are not
+#'   supported, and the intercept is the model's own bias. `evaluate(model,
+#'   y ~ x1 + x2, data = df)` reads the same way, and `predict(model, df)`
+#'   uses the formula's terms.
 #' @examples
 #' if (tb_available()) {
 #'   x <- matrix(runif(200), ncol = 2)
@@ -334,6 +371,13 @@ check_validation_data <- function(x, arg = "validation_data") {
 #'   model %>% compile(optimizer = optimizer_sgd(0.1), loss = "mse")
 #'   history <- model %>% fit(x, y, epochs = 5, verbose = 0)
 #'   history
+#'   # a data frame with a factor, by formula
+#'   df <- data.frame(a = runif(60), b = factor(sample(c("u", "v", "w"), 60, TRUE)))
+#'   df$y <- 2 * df$a + (df$b == "v")
+#'   model2 <- keras_model_sequential(input_shape = 4) %>% layer_dense(units = 1)
+#'   model2 %>% compile(optimizer = "adam", loss = "mse")
+#'   model2 %>% fit(y ~ a + b, data = df, epochs = 2, verbose = 0)
+#'   predict(model2, df[1:3, ])
 #' }
 #' @export
 fit <- function(object, ...) UseMethod("fit")
@@ -349,9 +393,12 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
                                     callbacks = NULL, validation_split = 0,
                                     validation_data = NULL, shuffle = TRUE,
                                     class_weight = NULL, sample_weight = NULL,
-                                    initial_epoch = 0, steps_per_epoch = NULL, ...) {
+                                    initial_epoch = 0, steps_per_epoch = NULL,
+                                    validation_steps = NULL, data = NULL,
+                                    factors = c("one_hot", "integer"), ...) {
   tb_check_model(object, "fit")
   check_dots_empty(...)
+  factors <- check_string(factors[[1]], "factors", choices = c("one_hot", "integer"))
   given <- epochs
   epochs <- check_count(epochs)
   initial_epoch <- check_count(initial_epoch, min = 0)
@@ -359,15 +406,17 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
     tb_arg_error("epochs", paste0("larger than `initial_epoch` (", initial_epoch,
                                   "): the epoch to stop at"), given)
   }
+  model_data <- tb_model_data(object, x, y, data, factors, "fit")
   history <- tb_keras_method(object, "fit", list(
-    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y),
+    x = model_data$x, y = model_data$y,
     batch_size = check_count(batch_size, null_ok = TRUE), epochs = epochs,
     verbose = check_verbose(verbose), callbacks = check_callbacks(callbacks),
     validation_split = check_number(validation_split, min = 0, max = 1, max_open = TRUE),
-    validation_data = check_validation_data(validation_data), shuffle = check_flag(shuffle),
-    class_weight = check_class_weight(class_weight),
+    validation_data = tb_validation_data(object, validation_data, model_data$spec),
+    shuffle = check_flag(shuffle), class_weight = check_class_weight(class_weight),
     sample_weight = check_sample_weight(sample_weight), initial_epoch = initial_epoch,
-    steps_per_epoch = check_count(steps_per_epoch, null_ok = TRUE)
+    steps_per_epoch = check_count(steps_per_epoch, null_ok = TRUE),
+    validation_steps = check_count(validation_steps, null_ok = TRUE)
   ))
   as_training_history(history)
 }
@@ -377,8 +426,10 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
 #' @inheritParams fit.tensorbridge_object
 #' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
 #' @param steps Batches to evaluate (a positive whole number; default: all
-#'   the data).
+#'   the data, or one pass over a dataset; required for a generator
+#'   function).
 #' @param callbacks List of callbacks (their test hooks are called).
+#' @param data A data frame holding the variables of the formula `x`.
 #' @param ... Unused; anything given is an error.
 #' @return A named list: the loss and each metric.
 #' @examples
@@ -399,11 +450,12 @@ evaluate.default <- function(object, ...) tb_check_model(object, "evaluate")
 #' @export
 evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL,
                                          verbose = "auto", sample_weight = NULL,
-                                         steps = NULL, callbacks = NULL, ...) {
+                                         steps = NULL, callbacks = NULL, data = NULL, ...) {
   tb_check_model(object, "evaluate")
   check_dots_empty(...)
+  model_data <- tb_model_data(object, x, y, data, NULL, "evaluate")
   tb_keras_method(object, "evaluate", list(
-    x = check_model_data(x, null_ok = FALSE), y = check_model_data(y),
+    x = model_data$x, y = model_data$y,
     batch_size = check_count(batch_size, null_ok = TRUE), verbose = check_verbose(verbose),
     sample_weight = check_sample_weight(sample_weight),
     steps = check_count(steps, null_ok = TRUE), callbacks = check_callbacks(callbacks),
@@ -417,12 +469,20 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @inheritParams fit.tensorbridge_object
 #' @param verbose 0 (silent), 1 (progress bar), 2 or `"auto"`.
 #' @param steps Batches to predict (a positive whole number; default: all
-#'   the data).
+#'   the data, or one pass over a dataset; required for a generator
+#'   function, which returns `list(x)` or `x`).
 #' @param callbacks List of callbacks (their predict hooks are called).
+#' @param type `"response"`: the model's outputs; `"class"`: for a model
+#'   fitted on a factor `y`, a factor with its levels (the most probable
+#'   class, or for one output unit, the second level where the output is
+#'   above 0.5).
+#' @param data A data frame holding the variables of the formula `x`
+#'   (`predict(model, ~ x1 + x2, data = df)`); a model fitted with a formula
+#'   also takes the data frame itself as `x`.
 #' @param ... Unused; anything given is an error (e.g. keras' `simplify`
 #'   is not supported).
 #' @return An array of predictions with one row per sample (a list of arrays
-#'   for several outputs).
+#'   for several outputs), or a factor (`type = "class"`).
 #' @examples
 #' if (tb_available()) {
 #'   model <- keras_model_sequential(input_shape = 2) %>% layer_dense(units = 3)
@@ -431,14 +491,18 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @importFrom stats predict
 #' @export
 predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0,
-                                        steps = NULL, callbacks = NULL, ...) {
+                                        steps = NULL, callbacks = NULL,
+                                        type = c("response", "class"), data = NULL, ...) {
   tb_check_model(object, "predict")
   check_dots_empty(...)
-  tb_keras_method(object, "predict", list(
-    x = check_model_data(x, null_ok = FALSE), batch_size = check_count(batch_size, null_ok = TRUE),
+  type <- check_string(type[[1]], "type", choices = c("response", "class"))
+  model_data <- tb_model_data(object, x, NULL, data, NULL, "predict")
+  pred <- tb_keras_method(object, "predict", list(
+    x = model_data$x, batch_size = check_count(batch_size, null_ok = TRUE),
     verbose = check_verbose(verbose), steps = check_count(steps, null_ok = TRUE),
     callbacks = check_callbacks(callbacks)
   ))
+  if (type == "class") tb_predict_classes(object, pred) else pred
 }
 
 #' Single-batch training, evaluation and prediction
