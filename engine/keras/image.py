@@ -1141,8 +1141,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
 def _attach(ds, class_names, paths):
     try:
-        ds.class_names = class_names
-        ds.file_paths = list(paths)
+        # numpy arrays of strings: R sees character vectors
+        ds.class_names = None if class_names is None else np.asarray(class_names, dtype=str)
+        ds.file_paths = np.asarray(paths, dtype=str)
     except AttributeError:  # pragma: no cover - a Dataset with __slots__
         pass
 

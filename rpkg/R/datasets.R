@@ -110,3 +110,78 @@ sequence_dataset_args <- function(num_words, skip_top, maxlen, seed, start_char,
        start_char = check_count(start_char, min = 0), oov_char = check_count(oov_char, min = 0),
        index_from = check_count(index_from, min = 0))
 }
+
+#' Word indices of the IMDB and Reuters datasets
+#'
+#' The vocabulary of [dataset_imdb()] / [dataset_reuters()]: a named list
+#' mapping each word to its index (before `index_from` is added). The file is
+#' cached like the datasets and checked against the MD5 sum keras publishes.
+#'
+#' @param path File name in the cache directory (one string).
+#' @return A named list of integers.
+#' @examples
+#' \dontrun{
+#' words <- dataset_imdb_word_index()
+#' words[["movie"]]
+#' }
+#' @export
+dataset_imdb_word_index <- function(path = "imdb_word_index.json") {
+  tb_keras("datasets.imdb.get_word_index", list(path = check_string(path)))
+}
+
+#' @rdname dataset_imdb_word_index
+#' @export
+dataset_reuters_word_index <- function(path = "reuters_word_index.json") {
+  tb_keras("datasets.reuters.get_word_index", list(path = check_string(path)))
+}
+
+#' Download a file into the cache, or find it there
+#'
+#' Gives the path of `fname` in keras' cache folder (`cache_dir`, by default
+#' `$KERAS_HOME` or `~/.keras`, then `cache_subdir`), downloading it from
+#' `origin` unless a copy is there already. With `file_hash`, the cached copy
+#' or the download must have that MD5 or SHA-256 sum (a cached copy that does
+#' not is downloaded again; a download that does not is refused and nothing
+#' is written). A file that is neither cached nor downloadable (no network)
+#' gives an error naming the file and the path to put it at.
+#'
+#' @param fname File name (an absolute path is used as is).
+#' @param origin URL to download the file from.
+#' @param file_hash `NULL` or the file's MD5 (32 hex digits) or SHA-256 (64)
+#'   sum.
+#' @param cache_subdir Subfolder of the cache folder (an absolute path is
+#'   used as is).
+#' @param hash_algorithm `"auto"` (from the length of `file_hash`), `"md5"` or
+#'   `"sha256"`.
+#' @param extract Unpack a tar or zip archive next to the file (members that
+#'   would land outside that folder, links and devices are refused).
+#' @param archive_format `"auto"`, `"tar"` or `"zip"`.
+#' @param cache_dir `NULL` or the cache folder.
+#' @param untar Deprecated: the file is a `.tar.gz` archive to unpack; the
+#'   folder it unpacks to is returned.
+#' @return The path of the file.
+#' @examples
+#' \dontrun{
+#' path <- get_file("imdb_word_index.json",
+#'   "https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json",
+#'   file_hash = "bfafd718b763782e994055a2d397834f")
+#' }
+#' @export
+get_file <- function(fname, origin, file_hash = NULL, cache_subdir = "datasets",
+                     hash_algorithm = "auto", extract = FALSE, archive_format = "auto",
+                     cache_dir = NULL, untar = FALSE) {
+  if (!is.null(file_hash) &&
+      !(is.character(file_hash) && length(file_hash) == 1 && !is.na(file_hash) &&
+        grepl("^([0-9a-fA-F]{32}|[0-9a-fA-F]{64})$", file_hash))) {
+    tb_arg_error("file_hash", "NULL or an MD5 (32 hex digits) or SHA-256 (64 hex digits) sum",
+                 file_hash)
+  }
+  tb_keras("data_utils.get_file", list(
+    fname = path.expand(check_string(fname)), origin = check_string(origin),
+    file_hash = file_hash, cache_subdir = path.expand(check_string(cache_subdir)),
+    hash_algorithm = check_string(hash_algorithm, choices = c("auto", "md5", "sha256")),
+    extract = check_flag(extract),
+    archive_format = check_string(archive_format, choices = c("auto", "tar", "zip")),
+    cache_dir = if (is.null(cache_dir)) NULL else path.expand(check_string(cache_dir)),
+    untar = check_flag(untar)))
+}

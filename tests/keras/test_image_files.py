@@ -43,10 +43,10 @@ def test_folder_decodes_as_pillow_with_alphabetical_labels(folder):
     root, files = folder
     ds = kimage.image_dataset_from_directory(root, image_size=(8, 9), batch_size=3,
                                              shuffle=False)
-    assert ds.class_names == ["a_cat", "b_dog"]
+    assert list(ds.class_names) == ["a_cat", "b_dog"]
     x, y = collect(ds)
     order = sorted(files, key=lambda p: (files[p], p))
-    assert ds.file_paths == order
+    assert list(ds.file_paths) == order
     np.testing.assert_array_equal(x, np.stack([pillow(p) for p in order]))
     np.testing.assert_array_equal(y, [0] * 5 + [1] * 5)
     assert x.dtype == np.float32 and y.dtype == np.int32
@@ -72,10 +72,10 @@ def test_validation_split_subsets_are_disjoint_and_cover_the_folder(folder):
     tr, va = kimage.image_dataset_from_directory(root, image_size=(4, 4), seed=3,
                                                  validation_split=0.3, subset="both")
     assert len(va.file_paths) == int(0.3 * 10) and len(tr.file_paths) == 7
-    assert sorted(tr.file_paths + va.file_paths) == sorted(files)
+    assert sorted(list(tr.file_paths) + list(va.file_paths)) == sorted(files)
     va2 = kimage.image_dataset_from_directory(root, image_size=(4, 4), seed=3,
                                               validation_split=0.3, subset="validation")
-    assert va2.file_paths == va.file_paths
+    assert list(va2.file_paths) == list(va.file_paths)
     with pytest.raises(ValueError, match="seed"):
         kimage.image_dataset_from_directory(root, validation_split=0.3, subset="training")
 
