@@ -16,11 +16,11 @@ from .dataset import (
     make_iterator,
     next_element,
 )
-from .readers import TextLineDataset, make_csv_dataset, parquet_dataset
+from .readers import TextLineDataset, make_csv_dataset, parquet_dataset, write_parquet
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TensorSpec", "TextLineDataset",
            "UNKNOWN_CARDINALITY", "collect", "experimental", "make_csv_dataset",
-           "make_iterator", "next_element", "parquet_dataset"]
+           "make_iterator", "next_element", "parquet_dataset", "write_parquet"]

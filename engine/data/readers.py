@@ -22,7 +22,7 @@ import zlib
 import numpy as np
 
 from ..errors import InvalidArgumentError, UnimplementedError
-from .dataset import INFINITE, Dataset, _positive
+from .dataset import Dataset, _positive
 
 _COMPRESSION = {None: None, "": None, "GZIP": "gzip", "ZLIB": "zlib", "BZ2": "bz2"}
 
@@ -363,4 +363,25 @@ def parquet_dataset(filenames, columns=None, batch_size=1024):
     return _Parquet(names, columns, _positive("batch_size", batch_size))
 
 
-__all__ = ["TextLineDataset", "make_csv_dataset", "parquet_dataset", "INFINITE"]
+def write_parquet(data, path, row_group_size=None):
+    """Write ``data`` (a pandas DataFrame or a dict of equal-length columns) to the
+    Parquet file ``path`` (atomically), in row groups of ``row_group_size`` rows."""
+    import pyarrow as pa
+
+    from .._files import atomic_write
+
+    pq = _pyarrow()
+    try:
+        import pandas as pd
+
+        if isinstance(data, pd.DataFrame):
+            table = pa.Table.from_pandas(data, preserve_index=False)
+        else:
+            table = pa.table({str(k): np.asarray(v) for k, v in dict(data).items()})
+    except ImportError:  # pragma: no cover
+        table = pa.table({str(k): np.asarray(v) for k, v in dict(data).items()})
+    atomic_write(os.fspath(path), lambda f: pq.write_table(
+        table, f, row_group_size=None if row_group_size is None else int(row_group_size)))
+
+
+__all__ = ["TextLineDataset", "make_csv_dataset", "parquet_dataset", "write_parquet"]

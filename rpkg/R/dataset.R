@@ -129,10 +129,10 @@ tensors_dataset <- function(tensors) {
 #' @export
 range_dataset <- function(from = 0, to = 0, by = 1, ..., dtype = NULL) {
   check_dots_empty(...)
+  if (identical(by, 0) || identical(by, 0L)) tb_arg_error("by", "a non-zero whole number", by)
   from <- check_count(from, min = -tb_int_max)
   to <- check_count(to, min = -tb_int_max)
   by <- check_count(by, min = -tb_int_max)
-  if (by == 0) tb_arg_error("by", "a non-zero whole number", by)
   if (!is.null(dtype) && !inherits(dtype, "tensorbridge_object")) {
     dtype <- check_string(dtype, choices = c("int32", "int64", "float32", "float64"))
   }
