@@ -2,6 +2,9 @@
 
 Also reachable as ``keras.preprocessing.sequence.pad_sequences``,
 ``keras.preprocessing.text.Tokenizer`` and ``keras.utils.pad_sequences``.
+Images (``keras.preprocessing.image``: ``load_img``, ``ImageDataGenerator`` ...) and the
+folder / time series datasets live in :mod:`.image` and are reachable here under keras'
+names.
 """
 
 import json
@@ -10,7 +13,16 @@ from collections import OrderedDict, defaultdict
 
 import numpy as np
 
-__all__ = ["pad_sequences", "Tokenizer", "text_to_word_sequence", "sequence", "text"]
+from . import image
+from .image import (
+    image_dataset_from_directory,
+    text_dataset_from_directory,
+    timeseries_dataset_from_array,
+)
+
+__all__ = ["pad_sequences", "Tokenizer", "text_to_word_sequence", "sequence", "text", "image",
+           "image_dataset_from_directory", "text_dataset_from_directory",
+           "timeseries_dataset_from_array"]
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 
@@ -237,6 +249,7 @@ def tokenizer_from_json(json_string):
     return tok
 
 
-sequence = types.SimpleNamespace(pad_sequences=pad_sequences)
+sequence = types.SimpleNamespace(pad_sequences=pad_sequences,
+                                 timeseries_dataset_from_array=timeseries_dataset_from_array)
 text = types.SimpleNamespace(Tokenizer=Tokenizer, text_to_word_sequence=text_to_word_sequence,
                              tokenizer_from_json=tokenizer_from_json)
