@@ -322,3 +322,34 @@ def test_get_file_refuses_a_bad_download_and_a_path_escaping_archive(tmp_path):
         data_utils.get_file("evil.zip", evil.as_uri(), cache_dir=str(tmp_path / "c"),
                             extract=True)
     assert not (tmp_path / "c" / "escaped.txt").exists()
+
+
+def test_fit_on_a_folder_iterator_equals_fit_on_the_decoded_arrays(folder):
+    from tensorbridge.engine import keras
+
+    root, files = folder
+    order = sorted(files, key=lambda p: (files[p], p))
+    x = np.stack([pillow(p, "L") for p in order]) / 255
+    y = np.asarray([0] * 5 + [1] * 5)
+
+    def model():
+        m = keras.Sequential([keras.layers.Flatten(input_shape=(8, 9, 1)),
+                              keras.layers.Dense(2, activation="softmax",
+                                                 kernel_initializer="zeros")])
+        m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        return m
+
+    it = gen(rescale=1 / 255).flow_from_directory(root, target_size=(8, 9),
+                                                  color_mode="grayscale", batch_size=4,
+                                                  shuffle=False, class_mode="sparse")
+    a, b = model(), model()
+    a.fit(it, epochs=2, shuffle=False, verbose=0)  # keras shuffles the batch order otherwise
+    b.fit(x.astype(np.float32), y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
+    ds = kimage.image_dataset_from_directory(root, image_size=(8, 9), batch_size=4,
+                                             color_mode="grayscale", shuffle=False)
+    c = model()
+    c.fit(ds.map(lambda xb, yb: (xb / 255, yb)), epochs=2, verbose=0)
+    for wa, wc in zip(a.get_weights(), c.get_weights()):
+        np.testing.assert_allclose(wa, wc, rtol=1e-5, atol=1e-6)
