@@ -260,3 +260,36 @@ test_that("bad input: empty folder, unreadable image, wrong arguments", {
         "image_array_save(): `img` must be a numeric array with 2 or 3 dimensions and no NA, not a double array of dim 2 x 2 x 3.")
   ), env = environment())
 })
+
+test_that("fit() on a folder iterator gives the weights of fit() on the written arrays", {
+  skip_if_no_python()
+  dir <- tempfile("fitimgs")
+  set.seed(8)
+  x <- array(0, c(8, 5, 5, 1))
+  k <- 0
+  for (cls in c("b", "a")) {
+    dir.create(file.path(dir, cls), recursive = TRUE)
+    for (i in 1:4) {
+      a <- array(sample(0:255, 25, TRUE), c(5, 5, 1))
+      image_array_save(a, file.path(dir, cls, paste0(i, ".png")), scale = FALSE)
+      # files are read class by class ("a" first), then by name
+      x[(if (cls == "a") 0 else 4) + i, , , ] <- a
+    }
+  }
+  y <- rep(0:1, each = 4)
+  model <- function() {
+    m <- keras_model_sequential() %>%
+      layer_flatten(input_shape = c(5, 5, 1)) %>%
+      layer_dense(2, activation = "softmax", kernel_initializer = "zeros")
+    m %>% compile(optimizer = "sgd", loss = "sparse_categorical_crossentropy")
+    m
+  }
+  it <- flow_images_from_directory(dir, image_data_generator(rescale = 1 / 255),
+                                   target_size = c(5, 5), color_mode = "grayscale",
+                                   class_mode = "sparse", batch_size = 3, shuffle = FALSE)
+  a <- model()
+  a %>% fit(it, epochs = 2, shuffle = FALSE, verbose = 0)
+  b <- model()
+  b %>% fit(x / 255, y, batch_size = 3, epochs = 2, shuffle = FALSE, verbose = 0)
+  expect_equal(get_weights(a), get_weights(b), tolerance = 1e-5)
+})
