@@ -76,7 +76,8 @@ image_load <- function(path, grayscale = FALSE, color_mode = "rgb", target_size 
                        interpolation = "nearest") {
   tb_image_call("load_img", list(
     path = check_path(path), grayscale = check_flag(grayscale),
-    color_mode = check_color_mode(color_mode), target_size = check_size2(target_size, null_ok = TRUE),
+    color_mode = check_color_mode(color_mode),
+    target_size = check_size2(target_size, null_ok = TRUE),
     interpolation = check_string(interpolation, choices = c("nearest", "bilinear", "bicubic",
                                                             "lanczos", "box", "hamming"))))
 }
