@@ -353,3 +353,22 @@ def test_fit_on_a_folder_iterator_equals_fit_on_the_decoded_arrays(folder):
     c.fit(ds.map(lambda xb, yb: (xb / 255, yb)), epochs=2, verbose=0)
     for wa, wc in zip(a.get_weights(), c.get_weights()):
         np.testing.assert_allclose(wa, wc, rtol=1e-5, atol=1e-6)
+
+
+def test_zoom_channel_shift_brightness_and_samplewise_closed_forms():
+    # zoom 0.5 about the centre of a ramp image: output[r] = o + 0.5 (r - o), o = h/2 - 0.5
+    ramp = np.repeat(np.arange(6.0)[:, None], 4, axis=1)[:, :, None].astype(np.float32)
+    out = gen().apply_transform(ramp, {"zx": 0.5, "zy": 0.5})
+    o = 6 / 2 - 0.5
+    np.testing.assert_allclose(out[:, :, 0], np.repeat((o + 0.5 * (np.arange(6) - o))[:, None],
+                                                       4, axis=1), atol=1e-6)
+    x = np.arange(2 * 3 * 2, dtype=np.float32).reshape(2, 3, 2)
+    shifted = gen().apply_transform(x, {"channel_shift_intensity": 4.0})
+    np.testing.assert_array_equal(shifted, np.clip(x + 4, x.min(), x.max()))
+    img = np.random.default_rng(3).integers(0, 256, (4, 4, 3)).astype(np.float32)
+    np.testing.assert_array_equal(gen().apply_transform(img, {"brightness": 1.0}), img)
+    np.testing.assert_array_equal(gen().apply_transform(img, {"brightness": 0.0}),
+                                  np.zeros_like(img))
+    s = gen(samplewise_center=True, samplewise_std_normalization=True).standardize(img)
+    np.testing.assert_allclose(s, (img - img.mean()) / (img.std() + 1e-6), rtol=1e-5,
+                               atol=1e-6)
