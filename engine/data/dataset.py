@@ -474,7 +474,7 @@ def _chunk_piece(c, a, b):
 def _gather(arr, c):
     if isinstance(c, range):
         return arr[c.start:c.stop]
-    return np.take(arr, c, axis=0)
+    return arr[c]
 
 
 def _as_index_array(c):
@@ -535,8 +535,13 @@ class _Indexed(Dataset):
 
 class _Slices(_Indexed):
     def __init__(self, structure):
-        self._template = structure
-        self._leaves = leaves = _flatten(structure)
+        # Rows are gathered a batch at a time: row-major (C) order makes each row
+        # one contiguous block. Column-major arrays (R's) are copied once, as
+        # TF's from_tensor_slices copies its input into a tensor.
+        leaves = [a if a.ndim < 2 or a.flags.c_contiguous else np.ascontiguousarray(a)
+                  for a in _flatten(structure)]
+        self._template = structure = _pack(structure, leaves)
+        self._leaves = leaves
         self._src = self
         if not leaves:
             raise InvalidArgumentError("from_tensor_slices: no tensors given")

@@ -321,11 +321,15 @@ class _Parquet(Dataset):
         self._rows = rows
 
     def _record_batches(self):
+        """One row group at a time (pyarrow's own batch iterator reads ahead)."""
         pq = _pyarrow()
         for f in self._files:
-            pf = pq.ParquetFile(f)
+            pf = pq.ParquetFile(f, pre_buffer=False)
             try:
-                yield from pf.iter_batches(batch_size=self._b, columns=self._columns)
+                for g in range(pf.num_row_groups):
+                    table = pf.read_row_group(g, columns=self._columns, use_threads=False)
+                    yield from table.to_batches(max_chunksize=self._b)
+                    del table
             finally:
                 pf.close()
 

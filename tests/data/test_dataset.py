@@ -371,3 +371,25 @@ def test_parquet_batches_match_pyarrow(tmp_path):
     assert list(batches[0]) == ["x", "s"]
     with pytest.raises(InvalidArgumentError, match="no column 'nope'"):
         tf.data.parquet_dataset(files, columns=["nope"])
+
+
+def test_parquet_reads_one_row_group_at_a_time(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    groups, per_group = 20, 20000
+    n = groups * per_group
+    path = str(tmp_path / "big.parquet")
+    cols = {f"c{j}": np.arange(n, dtype=np.float64) + j for j in range(4)}
+    pq.write_table(pa.table(cols), path, row_group_size=per_group)
+    data_bytes = sum(c.nbytes for c in cols.values())
+    del cols
+    base = pa.total_allocated_bytes()
+    peak, total, first = 0, 0, None
+    for batch in tf.data.parquet_dataset(path, batch_size=5000):
+        peak = max(peak, pa.total_allocated_bytes() - base)
+        total += len(batch["c0"])
+        first = batch["c3"][0] if first is None else first
+        del batch
+    assert total == n and first == 3.0
+    # what arrow holds at once is a row group or two, not the file's data
+    assert peak < 0.2 * data_bytes, (peak, data_bytes)
