@@ -91,7 +91,9 @@ def keras_classes(kind: type) -> list[str]:
     """The class names keras (R 2.13, TensorFlow 2.13) gives objects of this
     kind, so that keras code's ``inherits(x, "keras.engine.training.Model")``
     holds: a model, a layer, a metric, a loss, a callback, an optimizer, a
-    learning rate schedule."""
+    learning rate schedule; and TensorFlow's name for a dataset (tfdatasets
+    code checks it)."""
+    from tensorbridge.engine.data import Dataset
     from tensorbridge.engine.keras import callbacks, losses, metrics, optimizers
     from tensorbridge.engine.keras.layers.base import Layer
     from tensorbridge.engine.keras.model import Model
@@ -116,4 +118,6 @@ def keras_classes(kind: type) -> list[str]:
         out += ["keras.optimizers.optimizer.Optimizer", "keras.optimizers.Optimizer"]
     elif issubclass(kind, optimizers.LearningRateSchedule):
         out.append("keras.optimizers.schedules.learning_rate_schedule.LearningRateSchedule")
+    elif issubclass(kind, Dataset):
+        out.append("tensorflow.python.data.ops.dataset_ops.DatasetV2")
     return out

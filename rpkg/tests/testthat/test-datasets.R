@@ -245,3 +245,8 @@ test_that("bad input to the dataset functions names the argument", {
         "dataset_collect(): the dataset is infinite; give `iter_max`.")
   ))
 })
+
+test_that("a dataset carries TensorFlow's class name, as tfdatasets code checks", {
+  skip_if_no_python()
+  expect_s3_class(range_dataset(to = 3), "tensorflow.python.data.ops.dataset_ops.DatasetV2")
+})
