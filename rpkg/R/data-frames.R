@@ -116,7 +116,7 @@ tb_frame_matrix <- function(df, spec, arg) {
 
 # The classes of a factor (or character) target, and how the loss wants them.
 tb_y_spec <- function(y, loss) {
-  levels <- if (is.factor(y)) levels(y) else sort(unique(y[!is.na(y)]))
+  levels <- levels(y)
   loss <- loss %||% ""
   encoding <- if (grepl("sparse_categorical", loss)) "integer" else
     if (grepl("binary_crossentropy", loss) && length(levels) == 2) "binary" else "one_hot"
@@ -224,7 +224,7 @@ tb_model_data <- function(object, x, y, data, factors, fn) {
   loss <- if (targets) tb_loss_name(object)
   if (fn == "fit") {
     if (is.data.frame(x)) spec$x <- tb_frame_spec(x, factors, "x")
-    if (is.factor(y) || is.character(y)) spec$y <- tb_y_spec(y, loss)
+    if (is.factor(y)) spec$y <- tb_y_spec(y, loss)
   }
   out <- tb_encode_data(spec, x, y, loss, "x", "y")
   if (fn == "fit") {
@@ -245,7 +245,7 @@ tb_encode_data <- function(spec, x, y, loss, x_arg, y_arg) {
   } else {
     x <- check_model_data(x, x_arg, null_ok = FALSE)
   }
-  if (is.factor(y) || is.character(y)) {
+  if (is.factor(y)) {
     y <- tb_encode_y(y, spec$y %||% tb_y_spec(y, loss), y_arg)
   } else {
     y <- check_model_data(y, y_arg)

@@ -394,8 +394,8 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
                                     validation_data = NULL, shuffle = TRUE,
                                     class_weight = NULL, sample_weight = NULL,
                                     initial_epoch = 0, steps_per_epoch = NULL,
-                                    validation_steps = NULL, data = NULL,
-                                    factors = c("one_hot", "integer"), ...) {
+                                    validation_steps = NULL, ..., data = NULL,
+                                    factors = c("one_hot", "integer")) {
   tb_check_model(object, "fit")
   check_dots_empty(...)
   factors <- check_string(factors[[1]], "factors", choices = c("one_hot", "integer"))
@@ -450,7 +450,7 @@ evaluate.default <- function(object, ...) tb_check_model(object, "evaluate")
 #' @export
 evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL,
                                          verbose = "auto", sample_weight = NULL,
-                                         steps = NULL, callbacks = NULL, data = NULL, ...) {
+                                         steps = NULL, callbacks = NULL, ..., data = NULL) {
   tb_check_model(object, "evaluate")
   check_dots_empty(...)
   model_data <- tb_model_data(object, x, y, data, NULL, "evaluate")
@@ -491,8 +491,8 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @importFrom stats predict
 #' @export
 predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0,
-                                        steps = NULL, callbacks = NULL,
-                                        type = c("response", "class"), data = NULL, ...) {
+                                        steps = NULL, callbacks = NULL, ...,
+                                        type = c("response", "class"), data = NULL) {
   tb_check_model(object, "predict")
   check_dots_empty(...)
   type <- check_string(type[[1]], "type", choices = c("response", "class"))
