@@ -181,6 +181,7 @@ __all__ = [
     "cumprod",
     "cumsum",
     "current_device",
+    "data",
     "default_device",
     "device",
     "divide",
