@@ -278,7 +278,8 @@ flow_common <- function(batch_size, shuffle, seed, save_to_dir, save_prefix, sav
 #' @param save_prefix,save_format File name prefix and format of saved images.
 #' @param subset `NULL`, `"training"` or `"validation"` (the generator's
 #'   `validation_split` sets the size of the validation part).
-#' @return An iterator of batches.
+#' @return An iterator of batches; `length()` of it is the number of
+#'   batches in an epoch (as `steps_per_epoch`).
 #' @family image preprocessing
 #' @examples
 #' if (tb_available()) {
@@ -537,4 +538,9 @@ timeseries_dataset_from_array <- function(data, targets, sequence_length, sequen
     seed = check_seed(seed),
     start_index = if (is.null(start_index)) NULL else start_index - 1L,
     end_index = end_index))
+}
+
+#' @export
+length.tensorbridge.engine.keras.image.Iterator <- function(x) {
+  tb_method(x, "__len__")
 }

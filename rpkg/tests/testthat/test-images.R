@@ -293,3 +293,9 @@ test_that("fit() on a folder iterator gives the weights of fit() on the written 
   b %>% fit(x / 255, y, batch_size = 3, epochs = 2, shuffle = FALSE, verbose = 0)
   expect_equal(get_weights(a), get_weights(b), tolerance = 1e-5)
 })
+
+test_that("length() of a flow iterator is its number of batches", {
+  skip_if_no_python()
+  it <- flow_images_from_data(array(runif(10 * 4 * 4), c(10, 4, 4, 1)), 1:10, batch_size = 3)
+  expect_identical(as.integer(length(it)), as.integer(ceiling(10 / 3)))
+})
