@@ -732,13 +732,15 @@ def _ndarray_to_r(array: np.ndarray):
     if array.dtype.kind == "O" and not all(v is None or isinstance(v, str) for v in array.flat):
         # e.g. sequences of different lengths (a ragged dataset): an R list
         out = ri.ListSexpVector([py_to_r(v) for v in array.ravel(order="F")])
-        if array.ndim != 1:
+        if array.ndim > 1:  # (a 0-d array is one value: R has no empty dim)
             out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
         return out
     if array.dtype.kind in ("U", "S", "O"):
-        flat = [None if v is None else str(v) for v in array.ravel(order="F")]
+        flat = [None if v is None else
+                v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+                for v in array.ravel(order="F")]
         out = ri.StrSexpVector([ri.NA_Character if v is None else v for v in flat])
-        if array.ndim != 1:
+        if array.ndim > 1:
             out.do_slot_assign("dim", ri.IntSexpVector(list(array.shape)))
         return out
     # wrapped (and so protected) before R allocates anything else

@@ -250,3 +250,13 @@ test_that("a dataset carries TensorFlow's class name, as tfdatasets code checks"
   skip_if_no_python()
   expect_s3_class(range_dataset(to = 3), "tensorflow.python.data.ops.dataset_ops.DatasetV2")
 })
+
+test_that("string elements come back as R strings that print (a 0-d array has no dim in R)", {
+  skip_if_no_python()
+  f <- tempfile()
+  writeLines(c("one", "two"), f)
+  r <- text_line_dataset(f) %>% dataset_collect()
+  expect_identical(vapply(r, function(v) as.character(as.array(v)), ""), c("one", "two"))
+  expect_true(all(vapply(r, function(v) is.null(dim(v)), TRUE)))
+  expect_output(print(r), "two")
+})
