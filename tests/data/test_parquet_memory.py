@@ -83,8 +83,11 @@ TRAIN = textwrap.dedent("""
 
 
 def _run(script, *args):
+    # a clean child: R started in this process (the bridge tests) put its
+    # library path in LD_LIBRARY_PATH, where another libpython may come first
+    env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
     out = subprocess.run([sys.executable, "-c", script, *map(str, args)], capture_output=True,
-                         text=True, timeout=600)
+                         text=True, timeout=600, env=env)
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout
 
