@@ -667,10 +667,7 @@ class _IdxShard(_IdxUnary):
         for c in self._input._chunks():
             first = (i - pos) % k
             if first < len(c):
-                if isinstance(c, range):
-                    yield c[first::k]
-                else:
-                    yield c[first::k]
+                yield c[first::k]  # (a range or an index array)
             pos += len(c)
 
     def _cardinality(self):
@@ -1015,13 +1012,7 @@ class _Repeat(_Unary):
             if empty:
                 return
 
-    def _cardinality(self):
-        n = self._input._cardinality()
-        if self._count == -1:
-            return 0 if n == 0 else INFINITE
-        if n < 0:
-            return n
-        return n * self._count
+    _cardinality = _IdxRepeat._cardinality
 
 
 class _Take(_Unary):
