@@ -321,20 +321,23 @@ class _Confusion(Metric):
         if self.class_id is not None:
             t, p = t[..., self.class_id], p[..., self.class_id]
         t, p = t.reshape(-1), p.reshape(-1)
-        if sample_weight is None:
-            w = np.ones_like(t)
-        else:
-            w = np.broadcast_to(_np(sample_weight).astype(np.float64).reshape(
-                -1, *([1] * (_np(y_pred).ndim - 1))), _np(y_pred).shape)
-            if self.class_id is not None:
-                w = w[..., self.class_id]
-            w = np.ascontiguousarray(w).reshape(-1)
+        w = self._flat_weights(sample_weight, y_pred, t)
         above = p[None, :] > self.thresholds[:, None]
         pos, neg = w * t, w * (1.0 - t)
         self.tp += above @ pos
         self.fp += above @ neg
         self.fn += (~above) @ pos
         self.tn += (~above) @ neg
+
+    def _flat_weights(self, sample_weight, y_pred, flat_true):
+        """One weight per entry of the flattened (class_id-selected) targets."""
+        if sample_weight is None:
+            return np.ones_like(flat_true)
+        w = np.broadcast_to(_np(sample_weight).astype(np.float64).reshape(
+            -1, *([1] * (_np(y_pred).ndim - 1))), _np(y_pred).shape)
+        if self.class_id is not None:
+            w = w[..., self.class_id]
+        return np.ascontiguousarray(w).reshape(-1)
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype, "class_id": self.class_id,
@@ -488,6 +491,8 @@ class _SensitivitySpecificity(_Confusion):
     """
 
     _value_name = "value"
+    # the rate held >= value and the rate maximized (keys of result()'s rates)
+    _constrained = _maximized = None
 
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
         cls = type(self).__name__
@@ -515,14 +520,7 @@ class _SensitivitySpecificity(_Confusion):
             t, p = t[..., self.class_id], p[..., self.class_id]
         t = np.asarray(t, np.float64).reshape(-1)
         p32 = np.asarray(p, np.float32).reshape(-1)
-        if sample_weight is None:
-            w = np.ones_like(t)
-        else:
-            w = np.broadcast_to(_np(sample_weight).astype(np.float64).reshape(
-                -1, *([1] * (_np(y_pred).ndim - 1))), _np(y_pred).shape)
-            if self.class_id is not None:
-                w = w[..., self.class_id]
-            w = np.ascontiguousarray(w).reshape(-1)
+        w = self._flat_weights(sample_weight, y_pred, t)
         n = self.num_thresholds
         bucket = np.ceil(p32 * np.float32(n - 1)).astype(np.float64) - 1.0
         bucket = np.clip(bucket, 0, n - 1).astype(np.int64)
@@ -535,14 +533,12 @@ class _SensitivitySpecificity(_Confusion):
         self.fn += pos.sum() - tp
         self.tn += neg.sum() - fp
 
-    def _best(self, constrained, dependent):
-        feasible = constrained >= self.value
-        return float(dependent[feasible].max()) if feasible.any() else 0.0
-
-    def _rates(self):
+    def result(self):
         tp, fp, tn, fn = self.tp, self.fp, self.tn, self.fn
-        return {"recall": _div(tp, tp + fn), "precision": _div(tp, tp + fp),
-                "specificity": _div(tn, tn + fp)}
+        rates = {"recall": _div(tp, tp + fn), "precision": _div(tp, tp + fp),
+                 "specificity": _div(tn, tn + fp)}
+        feasible = rates[self._constrained] >= self.value
+        return float(rates[self._maximized][feasible].max()) if feasible.any() else 0.0
 
     def get_config(self):
         return {"name": self.name, "dtype": self.dtype, "class_id": self.class_id,
@@ -557,52 +553,40 @@ class SensitivityAtSpecificity(_SensitivitySpecificity):
     """The best sensitivity (recall) among thresholds whose specificity is >= ``specificity``."""
 
     _value_name = "specificity"
+    _constrained, _maximized = "specificity", "recall"
 
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(specificity, num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        r = self._rates()
-        return self._best(r["specificity"], r["recall"])
 
 
 class SpecificityAtSensitivity(_SensitivitySpecificity):
     """The best specificity among thresholds whose sensitivity is >= ``sensitivity``."""
 
     _value_name = "sensitivity"
+    _constrained, _maximized = "recall", "specificity"
 
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        r = self._rates()
-        return self._best(r["recall"], r["specificity"])
 
 
 class PrecisionAtRecall(_SensitivitySpecificity):
     """The best precision among thresholds whose recall is >= ``recall``."""
 
     _value_name = "recall"
+    _constrained, _maximized = "recall", "precision"
 
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(recall, num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        r = self._rates()
-        return self._best(r["recall"], r["precision"])
 
 
 class RecallAtPrecision(_SensitivitySpecificity):
     """The best recall among thresholds whose precision is >= ``precision``."""
 
     _value_name = "precision"
+    _constrained, _maximized = "precision", "recall"
 
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(precision, num_thresholds, class_id, name, dtype)
-
-    def result(self):
-        r = self._rates()
-        return self._best(r["precision"], r["recall"])
 
 
 # -- regression and segmentation metrics ----------------------------------------------------------
