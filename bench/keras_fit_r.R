@@ -2,19 +2,13 @@
 # (mnist_mlp), one epoch on Fashion-MNIST's 60 000 training images, batch
 # 128, float32. Run with `make bench-fit` (R hosts Python).
 library(tensorbridge)
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "mnist_mlp.R"))
+data <- mnist_mlp_data()
+x <- data$x
+y <- data$y
 
-fashion <- dataset_fashion_mnist()
-x <- array_reshape(fashion$train$x, c(60000, 784)) / 255
-y <- to_categorical(fashion$train$y, 10)
-
-model <- keras_model_sequential(input_shape = 784) %>%
-  layer_dense(units = 256, activation = "relu") %>%
-  layer_dropout(rate = 0.4) %>%
-  layer_dense(units = 128, activation = "relu") %>%
-  layer_dropout(rate = 0.3) %>%
-  layer_dense(units = 10, activation = "softmax")
-model %>% compile(loss = "categorical_crossentropy", optimizer = optimizer_rmsprop(),
-                  metrics = "accuracy")
+model <- mnist_mlp()
 invisible(model %>% fit(x, y, epochs = 1, batch_size = 128, verbose = 0))  # warm up
 
 python_fit <- tensorbridge:::tb_getattr(model, "fit")

@@ -5,28 +5,18 @@
 # Run: OPENBLAS_NUM_THREADS=1 Rscript bench/keras_fit_sources.R [GB] [memory]
 # (GB: size of the large matrix, default 1.5; "memory": the memory part only)
 library(tensorbridge)
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "mnist_mlp.R"))
 
 args <- commandArgs(trailingOnly = TRUE)
 big_gb <- if (length(args)) as.numeric(args[[1]]) else 1.5
 timing <- !"memory" %in% args
 
 if (timing) {
-fashion <- dataset_fashion_mnist()
-x <- array_reshape(fashion$train$x, c(60000, 784)) / 255
-y <- to_categorical(fashion$train$y, 10)
+data <- mnist_mlp_data()
+x <- data$x
+y <- data$y
 batch <- 128
-
-make_model <- function() {
-  model <- keras_model_sequential(input_shape = 784) %>%
-    layer_dense(units = 256, activation = "relu") %>%
-    layer_dropout(rate = 0.4) %>%
-    layer_dense(units = 128, activation = "relu") %>%
-    layer_dropout(rate = 0.3) %>%
-    layer_dense(units = 10, activation = "softmax")
-  model %>% compile(loss = "categorical_crossentropy", optimizer = optimizer_rmsprop(),
-                    metrics = "accuracy")
-  model
-}
 
 # an R generator in keras R's style: shuffled batches of the matrix
 shuffled_batches <- function(x, y, size) {
@@ -71,7 +61,7 @@ prepared_batches <- function(x, y, size) {
 steps <- ceiling(nrow(x) / batch)
 ds <- tensor_slices_dataset(list(x, y)) %>% dataset_shuffle(60000) %>% dataset_batch(batch)
 
-model <- make_model()
+model <- mnist_mlp()
 fit(model, x, y, epochs = 1, batch_size = batch, verbose = 0)  # warm up
 times <- list(array = numeric(), array_noshuffle = numeric(), generator = numeric(),
               generator_seq = numeric(), generator_pre = numeric(), dataset = numeric())
@@ -104,7 +94,7 @@ for (k in names(times)) {
   cat(sprintf("  %-16s best %.3f s  median %.3f s  ratio %.3f (vs %s)\n", k, min(times[[k]]),
               median(times[[k]]), min(times[[k]]) / min(ref), reference[[k]]))
 }
-rm(x, y, ds, gen, gen_seq, gen_pre)
+rm(data, x, y, ds, gen, gen_seq, gen_pre)
 }
 
 # peak memory of fit() on a large R matrix

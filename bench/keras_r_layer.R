@@ -9,10 +9,9 @@
 # Run with `Rscript bench/keras_r_layer.R` (R_LIBS and TENSORBRIDGE_PYTHON set
 # as for the tests).
 library(tensorbridge)
-
-fashion <- dataset_fashion_mnist()
-x <- array_reshape(fashion$train$x, c(60000, 784)) / 255
-y <- to_categorical(fashion$train$y, 10)
+here <- dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "mnist_mlp.R"))
+data <- mnist_mlp_data()
 
 layer_r_dense <- new_layer_class(
   "RDense",
@@ -35,33 +34,5 @@ layer_r_dense <- new_layer_class(
   get_config = function() list(units = self$units, activation = self$activation)
 )
 
-make_model <- function(dense) {
-  model <- keras_model_sequential(input_shape = 784) %>%
-    dense(units = 256, activation = "relu") %>%
-    layer_dropout(rate = 0.4) %>%
-    dense(units = 128, activation = "relu") %>%
-    layer_dropout(rate = 0.3) %>%
-    dense(units = 10, activation = "softmax")
-  model %>% compile(loss = "categorical_crossentropy", optimizer = optimizer_rmsprop(),
-                    metrics = "accuracy")
-  model
-}
-builtin <- make_model(layer_dense)
-from_r <- make_model(layer_r_dense)
-epoch <- function(model) {
-  system.time(fit(model, x, y, epochs = 1, batch_size = 128, verbose = 0))[["elapsed"]]
-}
-invisible(epoch(builtin))  # warm up
-invisible(epoch(from_r))
-
-t_builtin <- t_r <- numeric()
-for (i in 1:5) {  # interleaved, to share any load between both
-  t_builtin[i] <- epoch(builtin)
-  t_r[i] <- epoch(from_r)
-}
-cat(sprintf("one epoch, layer_dense():           best %.3f s, median %.3f s\n",
-            min(t_builtin), median(t_builtin)))
-cat(sprintf("one epoch, a dense layer written in R: best %.3f s, median %.3f s\n",
-            min(t_r), median(t_r)))
-cat(sprintf("ratio R layer / layer_dense(): best %.3f, median %.3f\n",
-            min(t_r) / min(t_builtin), median(t_r) / median(t_builtin)))
+compare_epochs(mnist_mlp(dense = layer_dense), mnist_mlp(dense = layer_r_dense),
+               c("layer_dense()", "dense layer written in R"), data)
