@@ -12,6 +12,7 @@ afterwards unless the tape is persistent.
 """
 
 import contextlib
+import threading
 
 from .device import CPU
 from .errors import InvalidArgumentError, shape_str
@@ -20,14 +21,22 @@ from .tensor import Tensor, Variable
 _make = Tensor._make
 
 
-class _State:
-    tapes = []  # active (recording) tapes, innermost last
-    paused = 0  # depth of no_grad / stop_recording scopes
-    on = False  # tapes and not paused: ops record
+class _State(threading.local):
+    """Recording state, one per thread (as TensorFlow's tapes are): a dataset's
+    background thread running ops neither records on nor pauses the training
+    thread's tape."""
+
+    def __init__(self):
+        self.tapes = []  # active (recording) tapes, innermost last
+        self.paused = 0  # depth of no_grad / stop_recording scopes
+        self.on = False  # tapes and not paused: ops record
+
+
+_state = _State()
 
 
 def _refresh():
-    _State.on = bool(_State.tapes) and _State.paused == 0
+    _state.on = bool(_state.tapes) and _state.paused == 0
 
 
 class Function:
@@ -54,7 +63,7 @@ class Function:
                     _device_mismatch(cls, inputs)
         ctx.xp = dev.xp
         out = _make(cls.forward(ctx, *[t._data for t in inputs], **kw), dev)
-        if _State.on and cls.differentiable:
+        if _state.on and cls.differentiable:
             for t in inputs:
                 if t._rg:
                     ctx.parents = inputs
@@ -298,14 +307,14 @@ class GradientTape:
         self._explicit = set()  # ids of tensors watched with watch()
 
     def __enter__(self):
-        _State.tapes.append(self)
+        _state.tapes.append(self)
         self._recording = True
         _refresh()
         return self
 
     def __exit__(self, *exc):
-        if self in _State.tapes:
-            _State.tapes.remove(self)
+        if self in _state.tapes:
+            _state.tapes.remove(self)
         self._recording = False
         for t in self._watched:
             t._rg = False
@@ -377,19 +386,19 @@ class GradientTape:
 
     def _outer_recording(self):
         """Another tape records: gradients are computed with recorded ops (higher order)."""
-        return _State.on and any(t is not self for t in _State.tapes)
+        return _state.on and any(t is not self for t in _state.tapes)
 
     def _backward(self, targets, seeds, flat_sources, free, graph):
         if graph:
             grads = backward(targets, seeds, flat_sources, create_graph=True)
         else:
-            was = _State.paused
-            _State.paused = 1
+            was = _state.paused
+            _state.paused = 1
             _refresh()
             try:
                 grads = backward(targets, seeds, flat_sources, free=free)
             finally:
-                _State.paused = was
+                _state.paused = was
                 _refresh()
         if not self.watch_accessed_variables:
             grads = [g if not isinstance(s, Variable) or id(s) in self._explicit else None
@@ -519,12 +528,12 @@ class GradientTape:
 @contextlib.contextmanager
 def no_grad():
     """Ops inside the block are not recorded by any tape."""
-    _State.paused += 1
+    _state.paused += 1
     _refresh()
     try:
         yield
     finally:
-        _State.paused -= 1
+        _state.paused -= 1
         _refresh()
 
 
@@ -532,7 +541,7 @@ stop_recording = no_grad
 
 
 def is_recording():
-    return _State.on
+    return _state.on
 
 
 def stop_gradient(x, name=None):
@@ -557,7 +566,7 @@ def to_device(x, dev):
     data = x._data
     host = src.backend.to_host(data)
     out = _make(dev.backend.from_host(host) if dev is not CPU else host, dev)
-    if _State.on and x._rg:
+    if _state.on and x._rg:
         ctx = _ToDevice()
         ctx.src, ctx.dst = src, dev
         ctx.parents, ctx.needs = (x,), [True]

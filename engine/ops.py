@@ -10,7 +10,7 @@ import builtins
 import numpy as np
 
 from . import dtypes
-from .autograd import Function, _State
+from .autograd import Function, _state
 from .device import CPU, current_device, get_device
 from .errors import InvalidArgumentError, InvalidDTypeError, OutOfRangeError, shape_str
 from .tensor import Tensor, _check_int_range, convert_to_tensor
@@ -1179,7 +1179,7 @@ def reshape(tensor, shape, name=None):
     x = tensor if isinstance(tensor, Tensor) else _t(tensor, "reshape")
     shape = _shape_arg(shape, "reshape")
     if shape == x._data.shape:
-        return x if not (_State.on and x._rg) else _Reshape.apply(x, shape=shape)
+        return x if not (_state.on and x._rg) else _Reshape.apply(x, shape=shape)
     try:
         return _Reshape.apply(x, shape=shape)
     except ValueError:

@@ -192,3 +192,33 @@ def test_no_memory_growth_over_1000_steps(dev):
     assert live_nodes() == base_nodes == 0
     # 900 more steps may not keep anything: allow 64 KiB of allocator noise
     assert end - mid < 64 * 1024, f"memory grew by {end - mid} bytes over 900 steps"
+
+
+def test_recording_state_is_per_thread(dev):
+    """A background thread (a dataset's prefetch) inside ``no_grad`` while the
+    main thread records must not pause the main thread's tape, and the main
+    thread's tape must not record the other thread's ops."""
+    import threading
+
+    from tensorbridge.engine.autograd import is_recording, no_grad
+
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def background():
+        with no_grad():
+            inside.set()
+            done.wait(10)
+        seen["recording"] = is_recording()
+        seen["node"] = (v * 2.0)._node  # v is watched by the main thread's tape
+
+    v = tf.Variable(np.array([1.0, -2.0]))
+    with tf.GradientTape() as tape:
+        worker = threading.Thread(target=background)
+        worker.start()
+        assert inside.wait(10)
+        y = tf.reduce_sum(v * v * v)  # while the other thread is in no_grad
+        done.set()
+        worker.join(10)
+    np.testing.assert_allclose(host(tape.gradient(y, v)), 3.0 * np.array([1.0, 4.0]))
+    assert seen == {"recording": False, "node": None}
