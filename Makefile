@@ -104,7 +104,7 @@ pytest: setup
 
 rtest: setup
 	@echo "==> testthat (R hosts Python)"
-	Rscript -e 'testthat::test_dir("rpkg/tests/testthat", package = "tensorbridge", load_package = "installed", stop_on_failure = TRUE)'
+	Rscript tools/rtest.R
 
 rcheck: setup
 	@echo "==> R CMD build + R CMD check --no-manual"
