@@ -397,9 +397,13 @@ check_labels_arg <- function(labels) {
 #' A dataset of batches `list(images, labels)` read from
 #' `directory/<class>/<file>`: the classes are the subfolders in alphabetical
 #' order (or `class_names`), a label is its class's index (from 0, as keras).
-#' Files are decoded batch by batch (Pillow, in threads), ahead of training.
-#' Images are float32 arrays (batch, height, width, channels) with values
-#' 0-255; texts are character vectors.
+#' Files are decoded batch by batch, ahead of training: 8-bit PNG files by
+#' libspng, other formats by Pillow. Folders of 2000 images or more are
+#' decoded in worker processes, several batches at once, while R goes on (one
+#' per core, at most 4; set the environment variable
+#' `TENSORBRIDGE_IMAGE_WORKERS` to choose how many, `0` to decode in R's own
+#' process). Images are float32 arrays (batch, height, width, channels) with
+#' values 0-255; texts are character vectors.
 #'
 #' @param directory Folder with one subfolder per class (or, with `labels`
 #'   not `"inferred"`, any folder of files).

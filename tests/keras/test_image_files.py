@@ -372,3 +372,64 @@ def test_zoom_channel_shift_brightness_and_samplewise_closed_forms():
     s = gen(samplewise_center=True, samplewise_std_normalization=True).standardize(img)
     np.testing.assert_allclose(s, (img - img.mean()) / (img.std() + 1e-6), rtol=1e-5,
                                atol=1e-6)
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_png_files_decode_as_pillow_by_every_path(tmp_path, monkeypatch, workers):
+    """8-bit PNGs in the asked colour mode go through libspng, the rest (16-bit, palette,
+    a colour type to convert, a damaged file) through Pillow: every file gives Pillow's
+    pixels, in both folder readers, decoded in this process or in worker processes."""
+    monkeypatch.setenv("TENSORBRIDGE_IMAGE_WORKERS", workers)
+    monkeypatch.setattr(kimage, "_PROCESS_MIN_FILES", 1)
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (6, 7, 3), dtype=np.uint8)
+    images = {
+        "gray": Image.fromarray(rgb[:, :, 0]),
+        "rgb": Image.fromarray(rgb),
+        "rgba": Image.fromarray(np.dstack([rgb, rgb[:, :, :1]])),
+        "gray16": Image.fromarray(rgb[:, :, 0].astype(np.uint16) * 257),
+        "palette": Image.fromarray(rgb).quantize(16),
+        "gray_with_transparency": Image.fromarray(rgb[:, :, 0]),
+    }
+    os.makedirs(tmp_path / "c")
+    paths = {}
+    for name, img in images.items():
+        paths[name] = str(tmp_path / "c" / f"{name}.png")
+        extra = {"transparency": 7} if name == "gray_with_transparency" else {}
+        img.save(paths[name], **extra)
+    fast = {"gray": "grayscale", "gray_with_transparency": "grayscale", "rgb": "rgb",
+            "rgba": "rgba"}
+    for name, p in paths.items():
+        for mode, pil_mode in (("grayscale", "L"), ("rgb", "RGB"), ("rgba", "RGBA")):
+            x = kimage._png_pixels(p, mode)
+            assert (x is not None) == (fast.get(name) == mode), (name, mode)
+            if x is not None:
+                np.testing.assert_array_equal(x, pillow(p, pil_mode))
+    for mode, pil_mode in (("grayscale", "L"), ("rgb", "RGB"), ("rgba", "RGBA")):
+        ds = kimage.image_dataset_from_directory(tmp_path, image_size=(6, 7), batch_size=2,
+                                                 shuffle=False, color_mode=mode)
+        got = np.concatenate([x for x, _ in ds])
+        assert got.dtype == np.float32
+        want = [pillow(p, pil_mode) if name != "gray16" or mode != "grayscale" else
+                np.asarray(Image.open(p), dtype=np.float32)[:, :, None]
+                for p, name in sorted((p, n) for n, p in paths.items())]
+        np.testing.assert_array_equal(got, np.stack(want))
+        it = kimage.ImageDataGenerator().flow_from_directory(
+            str(tmp_path), target_size=(6, 7), color_mode=mode, class_mode=None,
+            shuffle=False, batch_size=len(paths))
+        np.testing.assert_array_equal(it[0], np.stack(want))
+    from tensorbridge.engine import _workers
+    assert ((os.getpid(), 2) in _workers._POOLS) == (workers == "2")
+    damaged = tmp_path / "c" / "rgb.png"
+    damaged.write_bytes(damaged.read_bytes()[:60])
+    assert kimage._png_pixels(str(damaged), "rgb") is None
+    with pytest.raises(ValueError, match="cannot read the image file .*rgb.png"):
+        list(kimage.image_dataset_from_directory(tmp_path, image_size=(6, 7), shuffle=False))
+
+
+def test_image_workers_setting_is_checked(folder, monkeypatch):
+    root, _ = folder
+    monkeypatch.setattr(kimage, "_PROCESS_MIN_FILES", 1)
+    monkeypatch.setenv("TENSORBRIDGE_IMAGE_WORKERS", "two")
+    with pytest.raises(ValueError, match="TENSORBRIDGE_IMAGE_WORKERS must be a whole number"):
+        kimage.image_dataset_from_directory(root, image_size=(8, 9))

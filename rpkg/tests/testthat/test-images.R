@@ -67,6 +67,33 @@ test_that("a folder of PNGs decodes to the arrays that were written, labels alph
   }
 })
 
+test_that("worker processes decode a folder to the same arrays, under R too", {
+  skip_if_no_python()
+  f <- write_folder()
+  # folders this small decode in R's process; lower the size at which workers start
+  set_min <- function(n) tb_call("engine.keras.image.__dict__.__setitem__",
+                                 "_PROCESS_MIN_FILES", as.integer(n))
+  set_min(1)
+  Sys.setenv(TENSORBRIDGE_IMAGE_WORKERS = "2")
+  on.exit({
+    set_min(2000)
+    Sys.unsetenv("TENSORBRIDGE_IMAGE_WORKERS")
+  })
+  ds <- image_dataset_from_directory(f$dir, image_size = c(4, 5), batch_size = 2,
+                                     shuffle = FALSE) %>%
+    dataset_map(function(x, y) list(x / 255, y))
+  x <- bind_rows(lapply(batches(ds), `[[`, 1))
+  files <- c(file.path(f$dir, "cat", paste0("img", 1:3, ".png")),
+             file.path(f$dir, "dog", paste0("img", 1:3, ".png")))
+  for (i in seq_along(files)) {
+    expect_equal(x[i, , , ], f$arrays[[files[i]]] / 255, ignore_attr = TRUE, tolerance = 1e-6)
+  }
+  # an unreadable file is named by the error from the worker
+  writeBin(as.raw(1:40), file.path(f$dir, "dog", "broken.png"))
+  ds <- image_dataset_from_directory(f$dir, image_size = c(4, 5), shuffle = FALSE)
+  expect_error(batches(ds), "broken.png", fixed = TRUE)
+})
+
 test_that("validation_split gives disjoint subsets covering the folder", {
   skip_if_no_python()
   f <- write_folder(n = 5)
