@@ -7,10 +7,10 @@ actually requested or the default has to be probed.
 """
 
 import contextlib
-import os
 import re
 
 from . import backend as _backend
+from ._env import getenv
 from .errors import InvalidArgumentError
 
 __all__ = ["Device", "device", "get_device", "default_device", "current_device",
@@ -106,7 +106,7 @@ def default_device():
     """The device used outside any ``with device(...)`` scope."""
     global _DEFAULT
     if _DEFAULT is None:
-        env = os.environ.get("TENSORBRIDGE_DEVICE", "").strip()
+        env = getenv("TENSORBRIDGE_DEVICE", "").strip()
         if env:
             _DEFAULT = get_device(env)
         else:

@@ -15,6 +15,8 @@ import time
 
 import numpy as np
 
+from .._env import getenv
+
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping",
            "ModelCheckpoint", "ReduceLROnPlateau", "LearningRateScheduler", "CSVLogger",
            "TerminateOnNaN", "LambdaCallback", "Progbar"]
@@ -25,7 +27,7 @@ DYNAMIC_DISPLAY = None  # None: decide from the environment
 def _dynamic():
     if DYNAMIC_DISPLAY is not None:
         return bool(DYNAMIC_DISPLAY)
-    env = os.environ.get("TENSORBRIDGE_PROGRESS_DYNAMIC")
+    env = getenv("TENSORBRIDGE_PROGRESS_DYNAMIC")
     if env is not None:
         return env.strip().lower() in ("1", "true", "yes")
     out = sys.stdout

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 import zipfile
 
+from .._env import getenv
 from .._files import atomic_write
 
 TIMEOUT = 60
@@ -52,7 +53,7 @@ def _hash_file(path, algorithm, chunk=1 << 20):
 
 def _base_dir(cache_dir):
     if cache_dir is None:
-        home = os.environ.get("KERAS_HOME")
+        home = getenv("KERAS_HOME")
         cache_dir = os.path.expanduser(home or os.path.join("~", ".keras"))
     cache_dir = os.path.expanduser(os.fspath(cache_dir))
     if not os.path.isabs(cache_dir):

@@ -33,6 +33,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..._env import getenv
 from ..._files import atomic_write, read_npy_header
 
 KERAS_BASE_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -56,7 +57,7 @@ class DatasetChecksumError(ValueError):
 
 def cache_dir():
     """``$KERAS_HOME/datasets`` or ``~/.keras/datasets``, created if needed and writable."""
-    home = os.environ.get("KERAS_HOME")
+    home = getenv("KERAS_HOME")
     base = os.path.expanduser(home or os.path.join("~", ".keras"))
     if not os.path.isabs(base):
         raise DatasetCacheError(
@@ -77,7 +78,7 @@ def cache_dir():
 
 
 def _origin(fname, origin):
-    base = BASE_URL or os.environ.get("TENSORBRIDGE_DATASETS_BASE_URL")
+    base = BASE_URL or getenv("TENSORBRIDGE_DATASETS_BASE_URL")
     if base:
         return base.rstrip("/") + "/" + fname
     return origin

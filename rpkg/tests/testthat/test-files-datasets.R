@@ -22,6 +22,20 @@ test_that("get_file() copies, checks against tools::md5sum() and reuses the cach
                file.path(cache, "other", "words.txt"), fixed = TRUE)
 })
 
+test_that("get_file() caches under KERAS_HOME set by Sys.setenv() after Python started", {
+  skip_if_no_python()
+  as.array(as_tensor(1))  # Python runs
+  home <- tempfile("keras-home")
+  old <- Sys.getenv("KERAS_HOME", unset = NA)
+  Sys.setenv(KERAS_HOME = home)
+  on.exit(if (is.na(old)) Sys.unsetenv("KERAS_HOME") else Sys.setenv(KERAS_HOME = old))
+  payload <- tempfile("payload")
+  writeLines("gamma", payload)
+  path <- get_file("payload.txt", paste0("file://", normalizePath(payload)))
+  expect_equal(normalizePath(path), normalizePath(file.path(home, "datasets", "payload.txt")))
+  expect_equal(readLines(path), "gamma")
+})
+
 test_that("get_file() offline: an error naming the file and where to put it", {
   skip_if_no_python()
   cache <- tempfile("cache")
@@ -58,14 +72,12 @@ test_that("the word indices are checked against keras' MD5 sums and say where to
   skip_if_no_python()
   home <- tempfile("words")
   dir.create(home)
-  # no download from anywhere: the datasets' base URL is an empty local folder (set in
-  # Python's environment, which R's Sys.setenv() does not reach once Python runs)
+  # no download from anywhere: the datasets' base URL is an empty local folder (R's
+  # Sys.setenv() reaches Python after it started)
   empty <- tempfile("mirror")
   dir.create(empty)
-  setenv <- "engine.keras.datasets._loader.os.environ.__setitem__"
-  tb_call(setenv, "TENSORBRIDGE_DATASETS_BASE_URL", paste0("file://", empty))
-  on.exit(tb_call("engine.keras.datasets._loader.os.environ.pop",
-                  "TENSORBRIDGE_DATASETS_BASE_URL"))
+  Sys.setenv(TENSORBRIDGE_DATASETS_BASE_URL = paste0("file://", empty))
+  on.exit(Sys.unsetenv("TENSORBRIDGE_DATASETS_BASE_URL"))
   target <- file.path(home, "imdb_word_index.json")
   err <- expect_error(dataset_imdb_word_index(path = target), class = "tensorbridge_error")
   expect_match(conditionMessage(err), "imdb_word_index.json is not cached", fixed = TRUE)
