@@ -25,6 +25,7 @@ same batches as a row-by-row gather, in about half the time, with a buffer
 of at most 32 MiB (and at most 1/32 of the data).
 """
 
+import collections
 import itertools
 import math
 import warnings
@@ -110,14 +111,16 @@ def source_kind(x):
     return "generator"
 
 
-def make_source(x, fn, steps, steps_arg, shuffle=False, rng=None, validation=False):
+def make_source(x, fn, steps, steps_arg, shuffle=False, rng=None, validation=False,
+                workers=1, max_queue_size=10):
     """The adapter for batch source ``x``; ``steps`` batches per epoch (``None``:
-    the source's own length where it has one)."""
+    the source's own length where it has one); ``workers`` and ``max_queue_size`` are
+    keras' threads computing a Sequence's batches ahead."""
     where = ("validation " if validation else "") + source_kind(x)
     if is_dataset(x):
         return DatasetBatches(x, fn, steps, steps_arg, where)
     if is_sequence(x):
-        return SequenceBatches(x, steps, shuffle, rng, where)
+        return SequenceBatches(x, steps, shuffle, rng, where, workers, max_queue_size)
     if is_iterator(x):
         return IteratorBatches(x, fn, steps, steps_arg, where)
     if callable(x):
@@ -227,30 +230,73 @@ class CallableBatches(_Source):
 
 class SequenceBatches(_Source):
     """``len(seq)`` batches per epoch, in a shuffled order when ``shuffle``;
-    ``seq.on_epoch_end()`` after each epoch, as keras calls it."""
+    ``seq.on_epoch_end()`` after each epoch, as keras calls it.
 
-    def __init__(self, seq, steps, shuffle, rng, where="Sequence"):
+    With ``workers`` >= 1 (keras' default 1), that many threads compute the epoch's batches
+    ahead, at most ``max_queue_size`` at a time, handed over in order (keras 2's
+    ``OrderedEnqueuer``); with 0, or when the Sequence runs R code (which must stay in R's
+    thread), each batch is computed when it is needed."""
+
+    def __init__(self, seq, steps, shuffle, rng, where="Sequence", workers=1,
+                 max_queue_size=10):
         self.seq, self.where = seq, where
         self.n = int(len(seq))
         if self.n == 0:
             raise ValueError(f"the {where} is empty (its length is 0)")
         self.steps = steps if steps is not None else self.n
         self.shuffle, self.rng = shuffle, rng
+        self.workers = 0 if _runs_r(seq) else int(workers)
+        self.max_queue_size = max(1, int(max_queue_size))
         self._pos = 0
 
-    def epoch(self, epoch):
+    def _indices(self):
         order = self.rng.permutation(self.n) if self.shuffle and self.rng is not None \
             else np.arange(self.n)
-        for step in range(self.steps):
+        out = []
+        for _ in range(self.steps):
             if self._pos >= self.n:
                 self._pos = 0
-            i = int(order[self._pos])
+            out.append(int(order[self._pos]))
             self._pos += 1
-            yield step, self.seq[i]
         self._pos = 0 if self.steps >= self.n else self._pos
+        return out
+
+    def epoch(self, epoch):
+        indices = self._indices()
+        if self.workers:
+            yield from self._ahead(indices)
+        else:
+            for step, i in enumerate(indices):
+                yield step, self.seq[i]
         end = getattr(self.seq, "on_epoch_end", None)
         if callable(end):
             end()
+
+    def _ahead(self, indices):
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending = collections.deque()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="tb-sequence") as pool:
+            try:
+                for step, i in enumerate(indices):
+                    pending.append((step, pool.submit(self.seq.__getitem__, i)))
+                    if len(pending) >= self.max_queue_size:
+                        step_done, future = pending.popleft()
+                        yield step_done, future.result()
+                while pending:
+                    step_done, future = pending.popleft()
+                    yield step_done, future.result()
+            finally:  # training stopped early: drop what was not started
+                for _, future in pending:
+                    future.cancel()
+
+
+def _runs_r(obj):
+    """Whether reading batches from ``obj`` runs R code (an R function, or a class
+    written in R)."""
+    from ..data.dataset import _calls_r
+
+    return _calls_r(obj) or getattr(type(obj), "_r_classname", None) is not None
 
 
 # -- one batch from a source as arrays ----------------------------------------------------------

@@ -12,6 +12,7 @@ with the weights of the last finished batch.
 import collections
 import json
 import math
+import warnings
 
 import numpy as np
 
@@ -183,6 +184,20 @@ class _Compiled:
             return m
         return m
 
+
+
+def _queue_args(fn, max_queue_size, workers, use_multiprocessing):
+    """keras 2's arguments for a Sequence's batches computed ahead (see
+    ``data_adapter.SequenceBatches``)."""
+    max_queue_size = _v.positive_int(fn, "max_queue_size", max_queue_size)
+    workers = _v.non_negative_int(fn, "workers", workers)
+    if _v.boolean(fn, "use_multiprocessing", use_multiprocessing):
+        warnings.warn(
+            f"{fn}: use_multiprocessing = True: a Sequence's batches are computed by {workers} "
+            "thread(s) here, not by processes (image folders read by "
+            "image_dataset_from_directory() are already decoded in worker processes)",
+            UserWarning, stacklevel=3)
+    return {"max_queue_size": max_queue_size, "workers": workers}
 
 class Model(Layer):
     """A functional model ``Model(inputs, outputs)``, or a base class with ``call``."""
@@ -544,7 +559,8 @@ class Model(Layer):
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, **kwargs):
+            validation_batch_size=None, validation_freq=1, max_queue_size=10, workers=1,
+            use_multiprocessing=False, **kwargs):
         """Train for ``epochs`` epochs; returns a ``History`` (``.history``, ``.epoch``).
 
         ``x`` is arrays (with ``y``), or a batch source: a dataset, a Python
@@ -571,6 +587,7 @@ class Model(Layer):
         validation_batch_size = _data.check_batch_size(validation_batch_size, none_ok=True)
         shuffle = _v.boolean("fit", "shuffle", shuffle)
         verbose = _v.verbose("fit", verbose)
+        queue = _queue_args("fit", max_queue_size, workers, use_multiprocessing)
         rng = np.random.default_rng(int(_random.uniform((), 0, 2**31 - 1, "int64",
                                                         device="cpu").numpy()))
         if from_source:
@@ -582,7 +599,7 @@ class Model(Layer):
                 raise ValueError("fit: validation_split needs arrays; with a dataset, a "
                                  "generator or a Sequence give validation_data instead")
             train = _adapter.make_source(x, "fit", steps_per_epoch, "steps_per_epoch",
-                                         shuffle=shuffle, rng=rng)
+                                         shuffle=shuffle, rng=rng, **queue)
             xs = None
         else:
             if y is None and isinstance(x, tuple) and len(x) == 2 and validation_data is None:
@@ -596,7 +613,7 @@ class Model(Layer):
         if validation_data is not None:
             if _adapter.is_source(validation_data):
                 val = _adapter.make_source(validation_data, "fit", validation_steps,
-                                           "validation_steps", validation=True)
+                                           "validation_steps", validation=True, **queue)
             else:
                 if not isinstance(validation_data, (list, tuple)) or \
                         len(validation_data) not in (2, 3):
@@ -706,7 +723,8 @@ class Model(Layer):
         return self._evaluate_batches(source, cbl)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):
+                 steps=None, callbacks=None, return_dict=False, max_queue_size=10, workers=1,
+                 use_multiprocessing=False, **kwargs):
         """Loss and metrics on (x, y) or a batch source: a number, a list in
         ``metrics_names`` order, or a dict."""
         self._need_compiled("evaluate")
@@ -717,11 +735,12 @@ class Model(Layer):
         batch_size = _data.check_batch_size(batch_size)
         verbose = _v.verbose("evaluate", verbose)
         steps = _v.steps("evaluate", "steps", steps)
+        queue = _queue_args("evaluate", max_queue_size, workers, use_multiprocessing)
         if from_source:
             if y is not None or sample_weight is not None:
                 raise ValueError("evaluate: do not give y or sample_weight when x is a dataset, "
                                  "a generator or a Sequence: its batches carry them")
-            source = _adapter.make_source(x, "evaluate", steps, "steps")
+            source = _adapter.make_source(x, "evaluate", steps, "steps", **queue)
         else:
             if y is None and not self._targets_optional("evaluate"):
                 raise ValueError("evaluate: y (the targets) is missing; give evaluate(x, y)")
@@ -741,7 +760,8 @@ class Model(Layer):
         values = [logs[k] for k in self.metrics_names if k in logs]
         return values[0] if len(values) == 1 else values
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None,
+                max_queue_size=10, workers=1, use_multiprocessing=False, **kwargs):
         """Model outputs for ``x`` (arrays or a batch source) as numpy array(s),
         computed in batches."""
         from_source = _adapter.is_source(x)
@@ -751,8 +771,9 @@ class Model(Layer):
         batch_size = _data.check_batch_size(batch_size)
         verbose = _v.verbose("predict", verbose)
         steps = _v.steps("predict", "steps", steps)
+        queue = _queue_args("predict", max_queue_size, workers, use_multiprocessing)
         if from_source:
-            source = _adapter.make_source(x, "predict", steps, "steps")
+            source = _adapter.make_source(x, "predict", steps, "steps", **queue)
         else:
             xs = self._prepare_x(x)
             for i, a in enumerate(xs):

@@ -90,10 +90,11 @@ tb_check_batch <- function(batch, where, targets) {
 #'   end of each epoch (required when `validation_data` is a generator).
 #' @param class_weight Named list mapping class index (from 0) to a weight.
 #' @param max_queue_size,workers keras' queue of batches prepared ahead by
-#'   worker threads. As keras R documents, R generator functions must run
-#'   on R's main thread; here every generator runs on the calling thread,
-#'   one batch when it is needed, so these are checked (whole numbers >= 1)
-#'   and have no effect.
+#'   worker threads, for generators computed Python-side (the `flow_*()`
+#'   iterators): `workers` threads (0: none) compute up to `max_queue_size`
+#'   batches ahead, in order. As keras R documents, R generator functions
+#'   must run on R's main thread: they are called one batch when it is
+#'   needed, whatever these say.
 #' @param initial_epoch Epoch to start from.
 #' @param steps Batches to draw (required for a generator function).
 #' @return `fit_generator()`: a training history; `evaluate_generator()`:
@@ -125,7 +126,7 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
                           class_weight = NULL, max_queue_size = 10, workers = 1,
                           initial_epoch = 0) {
   tb_check_model(object, "fit_generator")
-  tb_check_no_queue(max_queue_size, workers, view_metrics)
+  tb_check_queue_args(max_queue_size, workers, view_metrics)
   if (missing(steps_per_epoch)) {
     tb_arg_error("steps_per_epoch", "the number of batches to draw per epoch (required)")
   }
@@ -134,7 +135,7 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
   fit(object, x = generator, steps_per_epoch = steps_per_epoch, epochs = epochs,
       verbose = verbose, callbacks = callbacks, validation_data = validation_data,
       validation_steps = validation_steps, class_weight = class_weight,
-      initial_epoch = initial_epoch)
+      initial_epoch = initial_epoch, workers = workers, max_queue_size = max_queue_size)
 }
 
 #' @rdname fit_generator
@@ -142,11 +143,12 @@ fit_generator <- function(object, generator, steps_per_epoch, epochs = 1,
 evaluate_generator <- function(object, generator, steps, max_queue_size = 10, workers = 1,
                                callbacks = NULL) {
   tb_check_model(object, "evaluate_generator")
-  tb_check_no_queue(max_queue_size, workers)
+  tb_check_queue_args(max_queue_size, workers)
   if (missing(steps)) tb_arg_error("steps", "the number of batches to draw (required)")
   warning("`evaluate_generator()` is deprecated: use `evaluate()`, which takes generators.",
           call. = FALSE)
-  evaluate(object, x = generator, steps = steps, callbacks = callbacks, verbose = 0)
+  evaluate(object, x = generator, steps = steps, callbacks = callbacks, verbose = 0,
+           workers = workers, max_queue_size = max_queue_size)
 }
 
 #' @rdname fit_generator
@@ -154,17 +156,17 @@ evaluate_generator <- function(object, generator, steps, max_queue_size = 10, wo
 predict_generator <- function(object, generator, steps, max_queue_size = 10, workers = 1,
                               verbose = 0, callbacks = NULL) {
   tb_check_model(object, "predict_generator")
-  tb_check_no_queue(max_queue_size, workers)
+  tb_check_queue_args(max_queue_size, workers)
   if (missing(steps)) tb_arg_error("steps", "the number of batches to draw (required)")
   warning("`predict_generator()` is deprecated: use `predict()`, which takes generators.",
           call. = FALSE)
   stats::predict(object, x = generator, steps = steps, verbose = verbose,
-                 callbacks = callbacks)
+                 callbacks = callbacks, workers = workers, max_queue_size = max_queue_size)
 }
 
-tb_check_no_queue <- function(max_queue_size, workers, view_metrics = "auto") {
+tb_check_queue_args <- function(max_queue_size, workers, view_metrics = "auto") {
   check_count(max_queue_size, "max_queue_size")
-  check_count(workers, "workers")
+  check_count(workers, "workers", min = 0)
   if (!identical(view_metrics, "auto")) check_flag(view_metrics, "view_metrics")
   invisible(NULL)
 }

@@ -328,6 +328,13 @@ check_class_weight <- function(x, arg = "class_weight") {
 #' @param factors How factor and character columns of a data frame become
 #'   numbers: `"one_hot"` (one 0/1 column per level) or `"integer"` (level
 #'   ids from 0, e.g. for `layer_embedding()`).
+#' @param workers,max_queue_size For a batch source computed Python-side
+#'   (`flow_images_from_directory()` and the other `flow_*()` iterators):
+#'   `workers` threads compute up to `max_queue_size` batches ahead, handed
+#'   to the model in order (keras 2's defaults: 1 and 10; `workers = 0`
+#'   computes each batch when it is needed). R generator functions and
+#'   classes written in R always run in R's own thread, one batch when it is
+#'   needed.
 #' @param ... Unused; anything given is an error.
 #' @return A `keras_training_history` object: `plot()` it, print it, or turn
 #'   it into a data frame.
@@ -395,7 +402,8 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
                                     class_weight = NULL, sample_weight = NULL,
                                     initial_epoch = 0, steps_per_epoch = NULL,
                                     validation_steps = NULL, ..., data = NULL,
-                                    factors = c("one_hot", "integer")) {
+                                    factors = c("one_hot", "integer"), workers = 1,
+                                    max_queue_size = 10) {
   tb_check_model(object, "fit")
   check_dots_empty(...)
   factors <- check_string(factors[[1]], "factors", choices = c("one_hot", "integer"))
@@ -416,7 +424,8 @@ fit.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NUL
     shuffle = check_flag(shuffle), class_weight = check_class_weight(class_weight),
     sample_weight = check_sample_weight(sample_weight), initial_epoch = initial_epoch,
     steps_per_epoch = check_count(steps_per_epoch, null_ok = TRUE),
-    validation_steps = check_count(validation_steps, null_ok = TRUE)
+    validation_steps = check_count(validation_steps, null_ok = TRUE),
+    workers = check_count(workers, min = 0), max_queue_size = check_count(max_queue_size)
   ))
   as_training_history(history)
 }
@@ -450,7 +459,8 @@ evaluate.default <- function(object, ...) tb_check_model(object, "evaluate")
 #' @export
 evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size = NULL,
                                          verbose = "auto", sample_weight = NULL,
-                                         steps = NULL, callbacks = NULL, ..., data = NULL) {
+                                         steps = NULL, callbacks = NULL, ..., data = NULL,
+                                         workers = 1, max_queue_size = 10) {
   tb_check_model(object, "evaluate")
   check_dots_empty(...)
   model_data <- tb_model_data(object, x, y, data, NULL, "evaluate")
@@ -459,7 +469,8 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
     batch_size = check_count(batch_size, null_ok = TRUE), verbose = check_verbose(verbose),
     sample_weight = check_sample_weight(sample_weight),
     steps = check_count(steps, null_ok = TRUE), callbacks = check_callbacks(callbacks),
-    return_dict = TRUE
+    return_dict = TRUE, workers = check_count(workers, min = 0),
+    max_queue_size = check_count(max_queue_size)
   ))
 }
 
@@ -492,7 +503,8 @@ evaluate.tensorbridge_object <- function(object, x = NULL, y = NULL, batch_size 
 #' @export
 predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 0,
                                         steps = NULL, callbacks = NULL, ...,
-                                        type = c("response", "class"), data = NULL) {
+                                        type = c("response", "class"), data = NULL,
+                                        workers = 1, max_queue_size = 10) {
   tb_check_model(object, "predict")
   check_dots_empty(...)
   type <- check_string(type[[1]], "type", choices = c("response", "class"))
@@ -500,7 +512,8 @@ predict.tensorbridge_object <- function(object, x, batch_size = NULL, verbose = 
   pred <- tb_keras_method(object, "predict", list(
     x = model_data$x, batch_size = check_count(batch_size, null_ok = TRUE),
     verbose = check_verbose(verbose), steps = check_count(steps, null_ok = TRUE),
-    callbacks = check_callbacks(callbacks)
+    callbacks = check_callbacks(callbacks), workers = check_count(workers, min = 0),
+    max_queue_size = check_count(max_queue_size)
   ))
   if (type == "class") tb_predict_classes(object, pred) else pred
 }

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+import tensorbridge.engine as tf
 from tensorbridge.engine import keras
 from tensorbridge.engine.keras import data_adapter, layers
 
@@ -216,3 +217,89 @@ def test_chunk_buffer_is_small_against_the_data():
                                     rng=np.random.default_rng(0))
     assert src._chunk_rows * 100 * 12 <= a.nbytes / 32 + 1
     assert src._chunk_rows >= 2 * 128
+
+
+class ThreadSpySequence(ListSequence):
+    """Records which thread computed each batch, and which batch indices were asked."""
+
+    def __init__(self, items):
+        super().__init__(items)
+        self.threads, self.asked = set(), []
+
+    def __getitem__(self, i):
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        self.asked.append(i)
+        return super().__getitem__(i)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_sequence_batches_computed_ahead_in_threads_are_the_same_batches(shuffle):
+    """keras 2's workers / max_queue_size: threads compute a Sequence's batches ahead,
+    handed over in the order a single thread gives: the same weights and history."""
+    init = _model().get_weights()
+    ref_seq = ThreadSpySequence(_batches())
+    tf.random.set_seed(3)
+    ref, ref_hist = _fit_weights(init, (ref_seq,), epochs=3, shuffle=shuffle, workers=0)
+    assert ref_seq.threads == {"MainThread"}
+    for workers, queue in ((1, 10), (3, 2), (4, 1)):
+        seq = ThreadSpySequence(_batches())
+        tf.random.set_seed(3)
+        w, hist = _fit_weights(init, (seq,), epochs=3, shuffle=shuffle, workers=workers,
+                               max_queue_size=queue)
+        assert "MainThread" not in seq.threads and seq.ends == 3
+        assert sorted(seq.asked) == sorted(ref_seq.asked)
+        for a, b in zip(ref, w):
+            np.testing.assert_array_equal(a, b)
+        assert hist["loss"] == ref_hist["loss"]
+    # evaluate() and predict() take them too
+    m = _model()
+    m.set_weights(init)
+    m.compile(optimizer="sgd", loss="mse")
+    p_ref = m.predict(X, batch_size=BS, verbose=0)
+    seq = ThreadSpySequence([(b[0],) for b in _batches()])
+    np.testing.assert_array_equal(m.predict(seq, workers=2, max_queue_size=3, verbose=0),
+                                  p_ref)
+    assert "MainThread" not in seq.threads
+    assert m.evaluate(ListSequence(_batches()), workers=2, verbose=0) == \
+        pytest.approx(m.evaluate(X, Y, batch_size=BS, verbose=0), rel=1e-6)
+
+
+def test_a_sequence_written_in_r_stays_in_the_calling_thread():
+    class FromR(ThreadSpySequence):
+        _r_classname = "MySequence"  # what classes made in R carry
+
+    seq = FromR(_batches())
+    m = _model()
+    m.compile(optimizer="sgd", loss="mse")
+    m.fit(seq, epochs=1, verbose=0, workers=4)
+    assert seq.threads == {"MainThread"}
+
+
+def test_training_stopped_early_leaves_no_sequence_threads_behind():
+    import threading
+
+    class Stop(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 1:
+                self.model.stop_training = True
+
+    m = _model()
+    m.compile(optimizer="sgd", loss="mse")
+    seq = ThreadSpySequence(_batches() * 20)
+    m.fit(seq, epochs=3, verbose=0, workers=2, max_queue_size=4, callbacks=[Stop()])
+    assert len(seq.asked) <= 2 + 4 + 2
+    assert not [t for t in threading.enumerate() if t.name.startswith("tb-sequence")]
+
+
+def test_queue_arguments_are_checked():
+    m = _model()
+    m.compile(optimizer="sgd", loss="mse")
+    seq = ListSequence(_batches())
+    with pytest.raises(ValueError, match="workers"):
+        m.fit(seq, verbose=0, workers=-1)
+    with pytest.raises(ValueError, match="max_queue_size"):
+        m.predict(seq, verbose=0, max_queue_size=0)
+    with pytest.warns(UserWarning, match="use_multiprocessing = True: .* 2 thread"):
+        m.fit(seq, verbose=0, workers=2, use_multiprocessing=True)

@@ -319,6 +319,24 @@ test_that("fit() on a folder iterator gives the weights of fit() on the written 
   b <- model()
   b %>% fit(x / 255, y, batch_size = 3, epochs = 2, shuffle = FALSE, verbose = 0)
   expect_equal(get_weights(a), get_weights(b), tolerance = 1e-5)
+  # batches computed ahead by threads (keras 2's workers / max_queue_size) are the same
+  # batches in the same order, shuffled or not
+  for (shuffle in c(FALSE, TRUE)) {
+    runs <- lapply(list(c(0, 1), c(3, 2)), function(wq) {
+      m <- model()
+      tf$random$set_seed(5)
+      m %>% fit(it, epochs = 2, shuffle = shuffle, verbose = 0, workers = wq[[1]],
+                max_queue_size = wq[[2]])
+      list(weights = get_weights(m),
+           loss = evaluate(m, it, workers = wq[[1]], verbose = 0)$loss,
+           pred = predict(m, it, workers = wq[[1]]))
+    })
+    expect_equal(runs[[1]], runs[[2]], tolerance = 1e-7)
+  }
+  m <- model()
+  suppressWarnings(m %>% fit_generator(it, steps_per_epoch = 3, workers = 2, verbose = 0))
+  expect_error(fit(m, it, workers = -1, verbose = 0), "`workers`", fixed = TRUE)
+  expect_error(predict(m, it, max_queue_size = 0), "`max_queue_size`", fixed = TRUE)
 })
 
 test_that("length() of a flow iterator is its number of batches", {
