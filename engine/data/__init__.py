@@ -15,12 +15,22 @@ from .dataset import (
     collect,
     make_iterator,
     next_element,
+    prepare,
 )
-from .readers import TextLineDataset, make_csv_dataset, parquet_dataset, write_parquet
+from .readers import (
+    TextLineDataset,
+    decode_csv,
+    decode_delim,
+    delimited_dataset,
+    make_csv_dataset,
+    parquet_dataset,
+    write_parquet,
+)
 
 INFINITE_CARDINALITY = INFINITE
 UNKNOWN_CARDINALITY = UNKNOWN
 
 __all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "TensorSpec", "TextLineDataset",
-           "UNKNOWN_CARDINALITY", "collect", "experimental", "make_csv_dataset",
-           "make_iterator", "next_element", "parquet_dataset", "write_parquet"]
+           "UNKNOWN_CARDINALITY", "collect", "decode_csv", "decode_delim", "delimited_dataset",
+           "experimental", "make_csv_dataset", "make_iterator", "next_element",
+           "parquet_dataset", "prepare", "write_parquet"]

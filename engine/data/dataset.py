@@ -1228,3 +1228,60 @@ def collect(dataset, iter_max=None, tensors=True):
         if iter_max is not None and len(out) >= int(iter_max):
             break
     return out
+
+
+# -- named columns to (x, y) (tfdatasets' dataset_prepare) --------------------------------------
+def prepare(dataset, features, response=None, named=True, named_features=False,
+            batch_size=None, drop_remainder=False, num_parallel_calls=None):
+    """A dataset of named columns (dict elements) made ``x`` (the ``features`` columns: one
+    array stacked along a new last axis, or a dict when ``named_features``) and ``y`` (the
+    ``response`` column), as ``{"x": x, "y": y}`` when ``named`` else ``(x, y)``; batched
+    when ``batch_size`` is given. Stacked numeric features of different types become
+    float32."""
+    if not isinstance(dataset, Dataset):
+        raise InvalidArgumentError(f"expected a dataset, got {type(dataset).__name__}")
+    spec = dataset.element_spec
+    if not isinstance(spec, dict):
+        raise InvalidArgumentError(
+            "prepare: the dataset's elements are not named columns; it needs a dataset of "
+            "named columns, e.g. from text_line_dataset(record_spec =) or make_csv_dataset()")
+    features = [str(f) for f in features]
+    wanted = features + ([str(response)] if response is not None else [])
+    unknown = [c for c in wanted if c not in spec]
+    if unknown:
+        raise InvalidArgumentError(
+            f"prepare: no column {unknown[0]!r} in the dataset; its columns: "
+            f"{', '.join(spec)}")
+    if not features:
+        raise InvalidArgumentError("prepare: no feature columns selected")
+    kinds = {np.dtype(spec[f].dtype).kind for f in features}
+    if not named_features and "U" in kinds and len(kinds) > 1:
+        raise InvalidArgumentError(
+            "prepare: string and numeric feature columns cannot be stacked into one array; "
+            "select columns of one type, or use named_features = TRUE")
+    cast = None if named_features or len({spec[f].dtype for f in features}) == 1 \
+        else np.float32
+
+    def to_xy(element):
+        cols = [_to_numpy(element[f]) for f in features]
+        if named_features:
+            x = dict(zip(features, cols))
+        else:
+            if cast is not None:
+                cols = [c.astype(cast) for c in cols]
+            x = np.stack(cols, axis=cols[0].ndim)
+        if response is None:
+            return {"x": x} if named else (x,)
+        y = _to_numpy(element[str(response)])
+        return {"x": x, "y": y} if named else (x, y)
+
+    out = _Map(dataset, to_xy, num_parallel_calls)
+    if batch_size is not None:
+        out = out.batch(batch_size, drop_remainder=drop_remainder)
+    return out
+
+
+def _column_names(dataset):
+    """The names of a dataset's columns (dict elements), in order; empty otherwise."""
+    spec = dataset.element_spec
+    return {str(k): None for k in spec} if isinstance(spec, dict) else {}

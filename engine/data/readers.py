@@ -21,8 +21,8 @@ import zlib
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, UnimplementedError
-from .dataset import Dataset, _positive
+from ..errors import InvalidArgumentError
+from .dataset import Dataset, TensorSpec, _positive
 
 _COMPRESSION = {None: None, "": None, "GZIP": "gzip", "ZLIB": "zlib", "BZ2": "bz2"}
 
@@ -62,14 +62,17 @@ def _open_binary(path, compression):
 
 # -- text lines ------------------------------------------------------------------------------
 class _TextLines(Dataset):
-    def __init__(self, filenames, compression):
+    def __init__(self, filenames, compression, skip=0):
         self._files = filenames
         self._compression = compression
+        self._skip = skip  # lines skipped at the start of each file (a header)
 
     def _iterator(self):
         for path in self._files:
             with _open_binary(path, self._compression) as f:
-                for raw in f:
+                for k, raw in enumerate(f):
+                    if k < self._skip:
+                        continue
                     line = raw.decode("utf-8")
                     if line.endswith("\n"):
                         line = line[:-1]
@@ -90,6 +93,134 @@ def TextLineDataset(filenames, compression_type=None, buffer_size=None,
 
 
 # -- CSV ----------------------------------------------------------------------------------------
+def _default_dtype(default):
+    """``(dtype, value)`` of a ``decode_csv`` column default (or ``[default]``): a Python
+    int gives int32, a float float32, a string a string column (TensorFlow's rule); a numpy
+    value or a tensor keeps its own type."""
+    if isinstance(default, (list, tuple)):
+        if len(default) != 1:
+            raise InvalidArgumentError(
+                "decode_csv: a column default is one value (or a list of one value); a "
+                "required column still needs a value to give its type")
+        default = default[0]
+    if isinstance(default, (bool, np.bool_)):
+        raise InvalidArgumentError("decode_csv: a column default cannot be a boolean")
+    if isinstance(default, (int, float)) and not isinstance(default, np.generic):
+        return (np.dtype(np.int32), default) if isinstance(default, int) else \
+            (np.dtype(np.float32), default)
+    if isinstance(default, (str, bytes)):
+        return np.dtype(str), default if isinstance(default, str) else default.decode()
+    a = np.asarray(default.numpy() if hasattr(default, "numpy") else default)
+    if a.size != 1 or a.dtype.kind not in "iufUS":
+        raise InvalidArgumentError(
+            f"decode_csv: column defaults must be numbers or strings, not {default!r}")
+    a = a.reshape(())
+    if a.dtype.kind in "US":
+        return np.dtype(str), str(a.item() if a.dtype.kind == "U" else a.item().decode())
+    return a.dtype, a.item()
+
+
+def _parse_field(text, dtype, default, na_value, column):
+    if text == na_value or text == "":
+        return default
+    try:
+        if dtype.kind in "iu":
+            return int(text)
+        if dtype.kind == "f":
+            return float(text)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"decode_csv: field {column}: {text!r} is not a number ({dtype.name})") from None
+    return text
+
+
+def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, na_value="",
+               select_cols=None, name=None):
+    """TensorFlow's ``tf.io.decode_csv``: each string of ``records`` split into its fields,
+    one array per column (shaped as ``records``), typed by ``record_defaults`` (one value,
+    or a list of one value, per column); an empty field or ``na_value`` takes the
+    default."""
+    if len(field_delim) != 1:
+        raise InvalidArgumentError(
+            f"decode_csv: field_delim must be one character, not {field_delim!r}")
+    recs = np.asarray(records.numpy() if hasattr(records, "numpy") else records)
+    if recs.dtype.kind == "S":
+        recs = np.char.decode(recs, "utf-8")
+    if recs.dtype.kind != "U":
+        raise InvalidArgumentError(
+            f"decode_csv: records must be strings, not {recs.dtype.name}")
+    specs = [_default_dtype(d) for d in record_defaults]
+    cols = list(range(len(specs))) if select_cols is None else [int(c) for c in select_cols]
+    n_fields = len(specs) if select_cols is None else max(cols) + 1
+    flat = recs.reshape(-1)
+    out = [[] for _ in specs]
+    reader_opts = {"delimiter": field_delim,
+                   "quoting": csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE}
+    for rec in flat:
+        fields = next(csv.reader([rec], **reader_opts), [])
+        if select_cols is None and len(fields) != n_fields or len(fields) < n_fields:
+            raise InvalidArgumentError(
+                f"decode_csv: expected {n_fields} fields but the record has {len(fields)}: "
+                f"{rec[:80]!r}")
+        for k, (c, (dtype, default)) in enumerate(zip(cols, specs)):
+            out[k].append(_parse_field(fields[c], dtype, default, na_value, c))
+    return [np.asarray(v, dtype=dtype).reshape(recs.shape)
+            for v, (dtype, _) in zip(out, specs)]
+
+
+def _typed(default, dtype):
+    value = default[0] if isinstance(default, (list, tuple)) and len(default) == 1 \
+        else default
+    dt = np.dtype(str) if dtype in ("string", "str") else np.dtype(dtype)
+    try:
+        return np.str_(value) if dt.kind == "U" else dt.type(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(
+            f"the default {value!r} is not a value of the column's type {dtype}") from None
+
+
+def decode_delim(dataset, names, defaults, delim=",", dtypes=None, num_parallel_calls=None):
+    """Each element of ``dataset`` (a line of text) decoded as a delimited record: a dict of
+    its named fields, typed by ``defaults`` (as :func:`decode_csv`) or by ``dtypes``
+    (e.g. "int32", "float32", "string") when given."""
+    names = [str(n) for n in names]
+    defaults = list(defaults)
+    if len(names) != len(defaults):
+        raise InvalidArgumentError(
+            f"the record specification has {len(names)} names but {len(defaults)} defaults")
+    if dtypes is not None:
+        if len(dtypes) != len(defaults):
+            raise InvalidArgumentError(
+                f"the record specification has {len(dtypes)} types but {len(defaults)} "
+                "defaults")
+        defaults = [_typed(d, t) for d, t in zip(defaults, dtypes)]
+    types = [_default_dtype(d)[0] for d in defaults]
+    if len(delim) != 1:
+        raise InvalidArgumentError(f"the record delimiter must be one character, not {delim!r}")
+
+    def decode(line):
+        return dict(zip(names, decode_csv(line, defaults, delim)))
+
+    out = dataset.map(decode, num_parallel_calls=num_parallel_calls)
+    out._spec_cache = {n: TensorSpec((), t) for n, t in zip(names, types)}
+    return out
+
+
+def delimited_dataset(filenames, names, defaults, delim=",", skip=0, compression_type=None,
+                      dtypes=None, num_parallel_calls=None):
+    """The records of delimited text files as a dataset of named scalars (tfdatasets'
+    ``text_line_dataset(record_spec =)``): ``skip`` lines skipped at the start of each
+    file, blank lines skipped, the rest decoded by :func:`decode_delim`."""
+    paths = _filenames(filenames, "text_line_dataset")
+    comp = _compression(compression_type, "text_line_dataset")
+    for path in paths:
+        if not os.path.exists(path):
+            raise InvalidArgumentError(f"text_line_dataset: the file {path} does not exist")
+    lines = _TextLines(paths, comp, _positive("skip", skip) if skip else 0)
+    lines = lines.filter(lambda line: np.asarray(str(line) != ""))
+    return decode_delim(lines, names, defaults, delim, dtypes, num_parallel_calls)
+
+
 def _infer_kind(values):
     """TF's inference over the first rows: int32, then float32, else string."""
     kind = "int"
@@ -139,6 +270,16 @@ def _default_kind(default):
         f"make_csv_dataset: column defaults must be numbers or strings, not {default!r}")
 
 
+def _fits(value, kind, na_value):
+    if kind == "str" or value == na_value:
+        return True
+    try:
+        int(value) if kind in ("int", "int64") else float(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _read_csv_rows(paths, header, column_names, delim, quote, compression):
     """All rows of ``paths`` as lists of strings, and the column names."""
     names = list(column_names) if column_names is not None else None
@@ -185,9 +326,6 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         if not hits:
             raise InvalidArgumentError(f"make_csv_dataset: no files match {p}")
         paths += hits
-    if ignore_errors:
-        raise UnimplementedError("make_csv_dataset: ignore_errors = TRUE is not supported; "
-                                 "clean the files first")
     if len(field_delim) != 1:
         raise InvalidArgumentError(
             f"make_csv_dataset: field_delim must be one character, not {field_delim!r}")
@@ -195,10 +333,13 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
     names, rows = _read_csv_rows(paths, header, column_names, field_delim,
                                  use_quote_delim, comp)
     n_cols = len(names)
+    if ignore_errors:  # TF's ignore_errors: a malformed row is skipped
+        rows = [(path, row) for path, row in rows if len(row) == n_cols]
     for path, row in rows:
         if len(row) != n_cols:
             raise InvalidArgumentError(
-                f"make_csv_dataset: a row of {path} has {len(row)} fields, expected {n_cols}")
+                f"make_csv_dataset: a row of {path} has {len(row)} fields, expected {n_cols}; "
+                "fix the file, or give ignore_errors = TRUE to skip such rows")
 
     # columns kept, in the file's order (TF keeps select_columns in file order)
     if select_columns is not None:
@@ -233,12 +374,19 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
             f"({', '.join(names[j] for j in keep)})")
 
     n_infer = len(rows) if num_rows_for_inference in (None, 0) else int(num_rows_for_inference)
+    kinds = {}
+    for j, default in zip(keep, defaults):
+        kind = _default_kind(default) if default is not None else None
+        if kind is None:
+            kind = _infer_kind([row[j] for _, row in rows[:n_infer] if row[j] != na_value])
+        kinds[j] = kind
+    if ignore_errors:  # ... and so is a row whose value does not fit its column's type
+        rows = [(path, row) for path, row in rows
+                if all(_fits(row[j], kinds[j], na_value) for j in keep)]
     columns = {}
     for j, default in zip(keep, defaults):
         values = [row[j] for _, row in rows]
-        kind = _default_kind(default) if default is not None else None
-        if kind is None:
-            kind = _infer_kind([v for v in values[:n_infer] if v != na_value])
+        kind = kinds[j]
         fill = default if default is not None and not isinstance(default, (list, tuple)) \
             else ("" if kind == "str" else 0)
         missing = [k for k, v in enumerate(values) if v == na_value]
@@ -258,7 +406,8 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         except ValueError as exc:
             raise InvalidArgumentError(
                 f"make_csv_dataset: column {names[j]!r} was inferred as {np.dtype(dtype).name} "
-                f"from its first rows but a later value is not: {exc}") from None
+                f"from its first rows but a later value is not: {exc}; give column_defaults "
+                "with its type, or ignore_errors = TRUE to skip such rows") from None
         columns[names[j]] = arr
     if label_name is not None:
         label = columns.pop(label_name)

@@ -320,8 +320,23 @@ def convert_batch(model, fn, batch, step, epoch, where, targets=True, class_weig
             from None
 
 
+def _xy_dict(model, batch):
+    """A batch ``{"x": ..., "y": ...}`` (tfdatasets' ``dataset_prepare()``, and R's
+    ``list(x = , y = )``) as ``(x, y)``, unless the model has an input named "x"."""
+    if isinstance(batch, dict) and "x" in batch and \
+            set(batch) <= {"x", "y", "sample_weight"}:
+        try:
+            names = list(getattr(model, "input_names", None) or [])
+        except Exception:  # noqa: BLE001 - an unbuilt subclassed model has none
+            names = []
+        if "x" not in names:
+            return tuple(batch.get(k) for k in ("x", "y", "sample_weight")
+                         if k in batch or (k == "y" and "sample_weight" in batch))
+    return batch
+
+
 def _convert(model, batch, targets, class_weight):
-    x, y, sw = unpack(batch)
+    x, y, sw = unpack(_xy_dict(model, batch))
     if x is None:
         raise ValueError("the batch has no inputs x; expected x, (x, y) or (x, y, "
                          "sample_weight)")

@@ -513,8 +513,12 @@ length.tensorbridge.engine.data.dataset.Dataset <- function(x) {
 #' @param ... Not used; arguments after it must be named.
 #' @param buffer_size,num_parallel_reads,name,num_parallel_parser_calls,sloppy
 #'   Not needed; kept for tfdatasets' signatures.
-#' @param record_spec,parallel_records Not supported (must be `NULL`); use
-#'   `make_csv_dataset()`.
+#' @param record_spec A record specification ([csv_record_spec()],
+#'   [tsv_record_spec()], [delim_record_spec()]): each line is then decoded
+#'   into a named list of its typed fields, the spec's `skip` lines skipped at
+#'   the start of each file. `NULL`: the lines as strings.
+#' @param parallel_records With a `record_spec`, records decoded in
+#'   parallel (`NULL`: one at a time).
 #' @param batch_size Rows per batch.
 #' @param column_names Column names (needed when the files have no header).
 #' @param column_defaults Per selected column, the value that fills a missing
@@ -532,7 +536,9 @@ length.tensorbridge.engine.data.dataset.Dataset <- function(x) {
 #'   [dataset_shuffle()].
 #' @param prefetch_buffer_size Batches prepared ahead.
 #' @param num_rows_for_inference Rows read to infer the column types (0: all).
-#' @param ignore_errors Must be `FALSE` (skipping bad rows is not supported).
+#' @param ignore_errors `TRUE` skips malformed rows (a wrong number of fields,
+#'   or a value that does not fit its column's type) instead of stopping with
+#'   an error.
 #' @param columns Names of the columns to read (`NULL`: all).
 #' @return A dataset.
 #' @examples
@@ -552,14 +558,18 @@ text_line_dataset <- function(filenames, compression_type = NULL, ..., buffer_si
   filenames <- path.expand(check_strings(filenames))
   compression_type <- check_string(compression_type, choices = c("", "GZIP", "ZLIB", "BZ2"),
                                    null_ok = TRUE)
-  if (!is.null(record_spec)) {
-    tb_arg_error("record_spec", "NULL (decode CSV files with make_csv_dataset())", record_spec)
-  }
-  if (!is.null(parallel_records)) {
-    tb_arg_error("parallel_records", "NULL", parallel_records)
-  }
   missing <- filenames[!file.exists(filenames)]
   if (length(missing)) tb_stop("the file ", missing[[1]], " does not exist.")
+  if (!is.null(record_spec)) {
+    spec <- check_record_spec(record_spec)
+    return(tb_data("delimited_dataset", list(
+      as.list(filenames), as.list(spec$names), spec$defaults, spec$delim, spec$skip,
+      compression_type = compression_type, dtypes = tb_record_dtypes(spec),
+      num_parallel_calls = check_count(parallel_records, null_ok = TRUE))))
+  }
+  if (!is.null(parallel_records)) {
+    tb_arg_error("parallel_records", "NULL without a `record_spec`", parallel_records)
+  }
   tb_data("TextLineDataset", list(as.list(filenames), compression_type = compression_type))
 }
 
@@ -593,11 +603,8 @@ make_csv_dataset <- function(file_pattern, batch_size, column_names = NULL,
   } else if (!is.null(select_columns)) {
     select_columns <- as.list(check_strings(select_columns))
   }
-  if (isTRUE(ignore_errors)) {
-    tb_arg_error("ignore_errors", "FALSE (skipping bad rows is not supported)", ignore_errors)
-  }
-  check_flag(ignore_errors)
   check_flag(sloppy)
+  check_flag(ignore_errors)
   check_count(num_parallel_reads)
   check_count(num_parallel_parser_calls)
   files <- Sys.glob(file_pattern)
@@ -617,7 +624,8 @@ make_csv_dataset <- function(file_pattern, batch_size, column_names = NULL,
     prefetch_buffer_size = check_count_all(prefetch_buffer_size),
     num_rows_for_inference = check_count(num_rows_for_inference, min = 0),
     compression_type = check_string(compression_type, choices = c("", "GZIP", "ZLIB", "BZ2"),
-                                    null_ok = TRUE)))
+                                    null_ok = TRUE),
+    ignore_errors = ignore_errors))
 }
 
 #' @rdname text_line_dataset
