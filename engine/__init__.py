@@ -11,7 +11,7 @@
 Tensors live on ``cpu`` (numpy) or ``cuda`` (cupy, imported lazily).
 """
 
-from . import data, dtypes, errors, keras, linalg, nn, random
+from . import data, dtypes, errors, image, keras, linalg, nn, random
 from . import ops as math
 from .autograd import (
     Function,
@@ -206,6 +206,7 @@ __all__ = [
     "greater_equal",
     "half",
     "identity",
+    "image",
     "int16",
     "int32",
     "int64",

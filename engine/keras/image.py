@@ -28,6 +28,7 @@ import numpy as np
 
 from .._env import getenv
 from .._workers import shared_pool
+from ..image import resize_array as _tf_resize
 
 __all__ = [
     "load_img", "img_to_array", "array_to_img", "save_img", "resize_array",
@@ -150,10 +151,9 @@ def _filters():
             "lanczos": r.LANCZOS, "box": r.BOX, "hamming": r.HAMMING}
 
 
-# TF's image_dataset_from_directory interpolation names, mapped to Pillow's filters
-_DATASET_INTERP = {"bilinear": "bilinear", "nearest": "nearest", "bicubic": "bicubic",
-                   "area": "box", "lanczos3": "lanczos", "lanczos5": "lanczos",
-                   "gaussian": "bicubic", "mitchellcubic": "bicubic"}
+# tf.image.resize's methods: image_dataset_from_directory's interpolation names
+_DATASET_INTERP = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
+                   "gaussian", "mitchellcubic")
 
 
 def _check_color_mode(color_mode, allowed=("grayscale", "rgb", "rgba")):
@@ -198,8 +198,8 @@ def _open(path, color_mode):
 
 def _crop_box(width, height, target_w, target_h):
     """The centred box of the largest window with the target's aspect ratio."""
-    crop_w = min(width, round(height * target_w / target_h))
-    crop_h = min(height, round(width * target_h / target_w))
+    crop_w = min(width, height * target_w // target_h)
+    crop_h = min(height, width * target_h // target_w)
     left, top = (width - crop_w) // 2, (height - crop_h) // 2
     return left, top, left + crop_w, top + crop_h
 
@@ -1176,27 +1176,22 @@ def _files_dataset(paths, labs, label_mode, num_classes, batch_size, shuffle, se
 
 
 def _decode_image(path, color_mode, size, interpolation, crop):
-    Image = _pil()
-    h, w = size
+    """The pixels of one file at ``size`` (height, width): as they are when the file has
+    that size (in its own type), else resized as TensorFlow's ``tf.image.resize`` does
+    (float32; with ``crop``, the centred window of the target's aspect ratio first, as
+    keras' ``smart_resize``)."""
     x = _png_pixels(path, color_mode)
-    if x is not None:
-        if x.shape[:2] == (h, w):
-            return x
-        img = Image.fromarray(x[:, :, 0] if x.shape[2] == 1 else x)
-    else:
-        img = _open(path, color_mode)
-    if img.size != (w, h):
-        box = _crop_box(img.size[0], img.size[1], w, h) if crop else None
-        resample = _filters()[_DATASET_INTERP[interpolation]]
-        chans = img.split()
-        chans = [Image.fromarray(np.asarray(ch, dtype=np.float32), "F").resize(
-            (w, h), resample, box=box) for ch in chans]
-        x = np.stack([np.asarray(ch, dtype=np.float32) for ch in chans], axis=-1)
-    else:
-        x = np.asarray(img)
+    if x is None:
+        x = np.asarray(_open(path, color_mode))
         if x.ndim == 2:
             x = x[:, :, None]
-    return x
+    h, w = size
+    if x.shape[:2] == (h, w):
+        return x
+    if crop:
+        left, top, right, bottom = _crop_box(x.shape[1], x.shape[0], w, h)
+        x = x[top:bottom, left:right]
+    return _tf_resize(x, (h, w), interpolation)
 
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int",

@@ -423,9 +423,10 @@ check_labels_arg <- function(labels) {
 #'   validation (between 0 and 1).
 #' @param subset `"training"`, `"validation"` or `"both"` (a list of the two
 #'   datasets), with `validation_split`.
-#' @param interpolation Resampling filter when resizing: `"bilinear"`,
-#'   `"nearest"`, `"bicubic"`, `"area"`, `"lanczos3"`, `"lanczos5"`,
-#'   `"gaussian"` or `"mitchellcubic"`.
+#' @param interpolation Resampling filter when resizing, with
+#'   `tf$image$resize()`'s semantics (TensorFlow's kernels, half-pixel
+#'   centres, no antialiasing): `"bilinear"`, `"nearest"`, `"bicubic"`,
+#'   `"area"`, `"lanczos3"`, `"lanczos5"`, `"gaussian"` or `"mitchellcubic"`.
 #' @param follow_links Follow symbolic links to subfolders.
 #' @param crop_to_aspect_ratio Crop the images' centres to the target's aspect
 #'   ratio before resizing, instead of distorting them.

@@ -88,6 +88,22 @@ def test_resize_and_binary_labels(folder):
     assert x.shape == (10, 4, 6, 3) and y.shape == (10, 1) and y.dtype == np.float32
     assert y[:, 0].tolist() == [0.0] * 5 + [1.0] * 5
     assert 0 <= x.min() and x.max() <= 255
+    # the pixels Pillow decodes, resized as tf.image.resize (tests/engine/test_image_resize.py)
+    from tensorbridge.engine.image import resize_array
+
+    order = sorted(files, key=lambda p: (files[p], p))
+    for method in ("bilinear", "area", "nearest"):
+        ds = kimage.image_dataset_from_directory(root, image_size=(4, 6), shuffle=False,
+                                                 batch_size=20, interpolation=method)
+        x, _ = collect(ds)
+        np.testing.assert_allclose(x, np.stack([resize_array(pillow(p), (4, 6), method)
+                                                for p in order]), rtol=1e-6)
+    ds = kimage.image_dataset_from_directory(root, image_size=(2, 6), shuffle=False,
+                                             batch_size=20, crop_to_aspect_ratio=True)
+    x, _ = collect(ds)
+    # 8 x 9 at aspect 2:6 -> a window 9 * 2 // 6 = 3 rows high, rows (8 - 3) // 2 = 2 to 5
+    np.testing.assert_allclose(x, np.stack([resize_array(pillow(p)[2:5], (2, 6))
+                                            for p in order]), rtol=1e-6)
 
 
 def test_empty_and_unreadable(tmp_path):
