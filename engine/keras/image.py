@@ -22,6 +22,7 @@ interpolation, points outside filled by ``fill_mode``), implemented with numpy.
 """
 
 import os
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -466,6 +467,15 @@ class ImageDataGenerator:
         self.samplewise_std_normalization = bool(samplewise_std_normalization)
         self.zca_whitening = bool(zca_whitening)
         self.zca_epsilon = float(zca_epsilon)
+        if self.zca_whitening:  # keras 2: whitening centres, and replaces std normalization
+            if not self.featurewise_center:
+                self.featurewise_center = True
+                warnings.warn("zca_whitening = TRUE sets featurewise_center = TRUE",
+                              UserWarning, stacklevel=2)
+            if self.featurewise_std_normalization:
+                self.featurewise_std_normalization = False
+                warnings.warn("zca_whitening = TRUE replaces featurewise_std_normalization, "
+                              "which is turned off", UserWarning, stacklevel=2)
         self.rotation_range = float(rotation_range)
         self.width_shift_range = width_shift_range
         self.height_shift_range = height_shift_range
@@ -487,7 +497,7 @@ class ImageDataGenerator:
             self.channel_axis, self.row_axis, self.col_axis = 1, 2, 3
         else:
             self.channel_axis, self.row_axis, self.col_axis = 3, 1, 2
-        self.mean = self.std = self.principal_components = None
+        self.mean = self.std = self.zca_whitening_matrix = None
 
     # -- normalization
     def standardize(self, x):
@@ -514,11 +524,11 @@ class ImageDataGenerator:
                                  "first")
             x = x / (self.std + 1e-6)
         if self.zca_whitening:
-            if self.principal_components is None:
+            if self.zca_whitening_matrix is None:
                 raise ValueError("this generator has zca_whitening = TRUE but was not fit on "
                                  "any data: call fit_image_data_generator() first")
             flat = x.reshape(-1, int(np.prod(x.shape[-3:])))
-            x = (flat @ self.principal_components).reshape(x.shape)
+            x = (flat @ self.zca_whitening_matrix).reshape(x.shape)
         return np.asarray(x, dtype=self.dtype)
 
     def fit(self, x, augment=False, rounds=1, seed=None):
@@ -549,10 +559,12 @@ class ImageDataGenerator:
             self.std = np.std(x, axis=axes, keepdims=True)[0]
             x = x / (self.std + 1e-6)
         if self.zca_whitening:
-            flat = x.reshape(x.shape[0], -1).astype(np.float64)
-            sigma = flat.T @ flat / flat.shape[0]
-            u, s, _ = np.linalg.svd(sigma)
-            self.principal_components = ((u * (1.0 / np.sqrt(s + self.zca_epsilon))) @ u.T
+            # keras 2.13's matrix: from the singular values s of the centred data (n x d),
+            # whose covariance has eigenvalues s^2 / n
+            n = x.shape[0]
+            flat = x.reshape(n, -1).astype(np.float64)
+            u, s, _ = np.linalg.svd(flat.T, full_matrices=False)
+            self.zca_whitening_matrix = ((u * (np.sqrt(n) / (s + self.zca_epsilon))) @ u.T
                                          ).astype(self.dtype)
         return None
 

@@ -449,3 +449,72 @@ def test_image_workers_setting_is_checked(folder, monkeypatch):
     monkeypatch.setenv("TENSORBRIDGE_IMAGE_WORKERS", "two")
     with pytest.raises(ValueError, match="TENSORBRIDGE_IMAGE_WORKERS must be a whole number"):
         kimage.image_dataset_from_directory(root, image_size=(8, 9))
+
+
+def test_zca_whitening_is_keras_2_13s_and_whitens():
+    """The whitening matrix from the centred data's SVD (keras 2.13); whitened data have
+    (nearly) the identity as covariance when there are more images than pixels."""
+    rng = np.random.default_rng(4)
+    mix = rng.normal(size=(12, 12))
+    x = (rng.normal(size=(400, 12)) @ mix + 3.0).reshape(400, 2, 2, 3)
+    with pytest.warns(UserWarning, match="featurewise_center"):
+        g = gen(zca_whitening=True, zca_epsilon=1e-9)
+    g.fit(x)
+    assert g.featurewise_center
+    # keras centres per channel (featurewise_center), then whitens with Sigma^(-1/2),
+    # Sigma the second moments of the centred pixels
+    flat = (x - x.mean(axis=(0, 1, 2))).reshape(400, -1)
+    vals, vecs = np.linalg.eigh(flat.T @ flat / 400)
+    want = vecs @ np.diag(1 / np.sqrt(vals)) @ vecs.T
+    np.testing.assert_allclose(g.zca_whitening_matrix, want, rtol=2e-3, atol=1e-5)
+    white = np.stack([g.standardize(xi.astype(np.float32)) for xi in x]).reshape(400, -1)
+    np.testing.assert_allclose(white.T @ white / 400, np.eye(12), atol=2e-3)
+    with pytest.warns(UserWarning, match="replaces featurewise_std_normalization"):
+        unfit = gen(zca_whitening=True, featurewise_center=True,
+                    featurewise_std_normalization=True)
+    assert not unfit.featurewise_std_normalization
+    with pytest.raises(ValueError, match="not fit"):
+        unfit.standardize(x[0])
+
+
+def test_save_to_dir_writes_each_augmented_image(tmp_path):
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 255, (5, 6, 7, 3)).astype(np.float32)
+    out = tmp_path / "aug"
+    out.mkdir()
+    it = gen(horizontal_flip=True).flow(x, batch_size=5, shuffle=False, seed=2,
+                                        save_to_dir=str(out), save_prefix="aug",
+                                        save_format="png")
+    batch = it[0]
+    saved = sorted(out.iterdir())
+    assert len(saved) == 5 and all(p.name.startswith("aug_") for p in saved)
+    # each file is its image scaled to 0-255 (keras saves with scale = TRUE)
+    by_index = {int(p.name.split("_")[1]): p for p in saved}
+    for i in range(5):
+        got = np.asarray(Image.open(by_index[i]), dtype=np.float64)
+        b = batch[i].astype(np.float64)
+        want = (b - b.min()) / (b.max() - b.min()) * 255
+        np.testing.assert_allclose(got, want, atol=1.0)
+
+
+def test_dataframe_class_modes_raw_and_multi_output(folder):
+    import pandas as pd
+
+    root, files = folder
+    order = sorted(files, key=lambda p: (files[p], p))
+    df = pd.DataFrame({"filename": order, "w": np.arange(10) * 0.5,
+                       "h": np.arange(10)[::-1].astype(float)})
+    it = gen().flow_from_dataframe(df, y_col="w", class_mode="raw", target_size=(8, 9),
+                                   batch_size=10, shuffle=False)
+    bx, by = it[0]
+    np.testing.assert_array_equal(by, df["w"].to_numpy())
+    np.testing.assert_array_equal(bx, np.stack([pillow(p) for p in order]))
+    it = gen().flow_from_dataframe(df, y_col=["w", "h"], class_mode="raw",
+                                   target_size=(8, 9), batch_size=4, shuffle=False)
+    np.testing.assert_array_equal(it[1][1], df[["w", "h"]].to_numpy()[4:8])
+    it = gen().flow_from_dataframe(df, y_col=["w", "h"], class_mode="multi_output",
+                                   target_size=(8, 9), batch_size=4, shuffle=False)
+    _, ys = it[2]
+    assert len(ys) == 2
+    np.testing.assert_array_equal(ys[0], df["w"].to_numpy()[8:])
+    np.testing.assert_array_equal(ys[1], df["h"].to_numpy()[8:])
