@@ -3,8 +3,10 @@
 ``TextLineDataset(filenames)`` streams one line at a time.
 ``make_csv_dataset(...)`` follows ``tf.data.experimental.make_csv_dataset``:
 batches of ``(features, label)`` (or of features alone) with the column types
-inferred from the first rows; the rows of the files are read once with pandas
-and then shuffled and batched by the vectorized index pipeline.
+inferred from the first rows; the files are streamed once, row by row, into typed
+columns (a chunk of rows at a time, so memory holds the typed data, not text), which are
+then shuffled and batched by the vectorized index pipeline. ``decode_csv`` and
+``delimited_dataset`` read delimited records line by line (tfdatasets' record specs).
 ``parquet_dataset(filenames, columns, batch_size)`` streams record batches with
 pyarrow one row group at a time, so files larger than memory can be read.
 """
@@ -270,20 +272,23 @@ def _default_kind(default):
         f"make_csv_dataset: column defaults must be numbers or strings, not {default!r}")
 
 
-def _fits(value, kind, na_value):
-    if kind == "str" or value == na_value:
-        return True
-    try:
-        int(value) if kind in ("int", "int64") else float(value)
-    except ValueError:
-        return False
-    return True
+def _csv_names(paths, header, column_names, delim, quote, compression):
+    """The column names: ``column_names``, else the first file's header."""
+    if column_names is not None:
+        return list(column_names)
+    if not header:
+        raise InvalidArgumentError(
+            "make_csv_dataset: column_names is required when the files have no header")
+    for _, row in _csv_rows(paths[:1], header, None, delim, quote, compression,
+                            header_only=True):
+        return [c.strip() for c in row]
+    raise InvalidArgumentError(f"make_csv_dataset: {paths[0]} is empty: no header to read "
+                               "the column names from")
 
 
-def _read_csv_rows(paths, header, column_names, delim, quote, compression):
-    """All rows of ``paths`` as lists of strings, and the column names."""
-    names = list(column_names) if column_names is not None else None
-    rows = []
+def _csv_rows(paths, header, names, delim, quote, compression, header_only=False):
+    """``(path, row)`` for each non-empty row of ``paths``, streamed (a header line is
+    checked against ``names`` and skipped); with ``header_only``, the first header."""
     for path in paths:
         with _open_binary(path, compression) as fb:
             text = io.TextIOWrapper(fb, encoding="utf-8", newline="")
@@ -293,21 +298,20 @@ def _read_csv_rows(paths, header, column_names, delim, quote, compression):
             for row in reader:
                 if first and header:
                     first = False
-                    if names is None:
-                        names = [c.strip() for c in row]
-                    elif len(row) != len(names):
+                    if header_only:
+                        yield path, row
+                        return
+                    if names is not None and len(row) != len(names):
                         raise InvalidArgumentError(
                             f"make_csv_dataset: {path} has {len(row)} columns, "
                             f"column_names gives {len(names)}")
                     continue
                 first = False
-                if not row:
-                    continue
-                rows.append((path, row))
-    if names is None:
-        raise InvalidArgumentError(
-            "make_csv_dataset: column_names is required when the files have no header")
-    return names, rows
+                if row:
+                    yield path, row
+
+
+_CSV_CHUNK = 65536  # rows converted to typed columns at a time
 
 
 def make_csv_dataset(file_pattern, batch_size, column_names=None, column_defaults=None,
@@ -330,16 +334,20 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         raise InvalidArgumentError(
             f"make_csv_dataset: field_delim must be one character, not {field_delim!r}")
     comp = _compression(compression_type, "make_csv_dataset")
-    names, rows = _read_csv_rows(paths, header, column_names, field_delim,
-                                 use_quote_delim, comp)
+    names = _csv_names(paths, header, column_names, field_delim, use_quote_delim, comp)
     n_cols = len(names)
-    if ignore_errors:  # TF's ignore_errors: a malformed row is skipped
-        rows = [(path, row) for path, row in rows if len(row) == n_cols]
-    for path, row in rows:
-        if len(row) != n_cols:
-            raise InvalidArgumentError(
-                f"make_csv_dataset: a row of {path} has {len(row)} fields, expected {n_cols}; "
-                "fix the file, or give ignore_errors = TRUE to skip such rows")
+
+    def rows():
+        """The well-formed rows (a malformed one is an error, or skipped with
+        ignore_errors, as in TF), streamed: the files are never held as text rows."""
+        for path, row in _csv_rows(paths, header, names, field_delim, use_quote_delim,
+                                   comp):
+            if len(row) == n_cols:
+                yield row
+            elif not ignore_errors:
+                raise InvalidArgumentError(
+                    f"make_csv_dataset: a row of {path} has {len(row)} fields, expected "
+                    f"{n_cols}; fix the file, or give ignore_errors = TRUE to skip such rows")
 
     # columns kept, in the file's order (TF keeps select_columns in file order)
     if select_columns is not None:
@@ -373,42 +381,83 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
             f"make_csv_dataset: label_name {label_name!r} is not one of the columns "
             f"({', '.join(names[j] for j in keep)})")
 
-    n_infer = len(rows) if num_rows_for_inference in (None, 0) else int(num_rows_for_inference)
-    kinds = {}
+    # types: from the defaults, else inferred from the first rows (all rows with 0)
+    kinds = {j: _default_kind(d) if d is not None else None for j, d in zip(keep, defaults)}
+    infer = [j for j in keep if kinds[j] is None]
+    if infer:
+        n_infer = None if num_rows_for_inference in (None, 0) else \
+            int(num_rows_for_inference)
+        seen = {j: [] for j in infer}
+        for k, row in enumerate(rows()):
+            if n_infer is not None and k >= n_infer:
+                break
+            for j in infer:
+                if row[j] != na_value:
+                    seen[j].append(row[j])
+        for j in infer:
+            kinds[j] = _infer_kind(seen[j])
+        del seen
+
+    # one streamed pass converts the rows to typed columns, a chunk at a time
+    fills = {}
     for j, default in zip(keep, defaults):
-        kind = _default_kind(default) if default is not None else None
-        if kind is None:
-            kind = _infer_kind([row[j] for _, row in rows[:n_infer] if row[j] != na_value])
-        kinds[j] = kind
-    if ignore_errors:  # ... and so is a row whose value does not fit its column's type
-        rows = [(path, row) for path, row in rows
-                if all(_fits(row[j], kinds[j], na_value) for j in keep)]
+        required = isinstance(default, (list, tuple, np.ndarray)) and np.size(default) == 0
+        fills[j] = None if required else (
+            default if default is not None else ("" if kinds[j] == "str" else 0))
+    parts = {j: [] for j in keep}
+    buffers = {j: [] for j in keep}
+    row_number = 0
+
+    def flush():
+        for j in keep:
+            dtype = _KIND_DTYPE[kinds[j]]
+            try:
+                parts[j].append(np.asarray(buffers[j],
+                                           dtype=str if kinds[j] == "str" else dtype))
+            except OverflowError:
+                raise InvalidArgumentError(
+                    f"make_csv_dataset: column {names[j]!r} has values beyond "
+                    f"{np.dtype(dtype).name}; give a column default of a wider type"
+                    ) from None
+            buffers[j] = []
+
+    for row in rows():
+        row_number += 1
+        values = []
+        bad = False
+        for j in keep:
+            v = row[j]
+            if v == na_value:
+                if fills[j] is None:
+                    raise InvalidArgumentError(
+                        f"make_csv_dataset: column {names[j]!r} is required but row "
+                        f"{row_number} has no value")
+                values.append(fills[j])
+                continue
+            kind = kinds[j]
+            try:
+                values.append(v if kind == "str" else
+                              int(v) if kind in ("int", "int64") else float(v))
+            except ValueError as exc:
+                if ignore_errors:  # ... and so is a value that does not fit its type
+                    bad = True
+                    break
+                raise InvalidArgumentError(
+                    f"make_csv_dataset: column {names[j]!r} was inferred as "
+                    f"{np.dtype(_KIND_DTYPE[kind]).name} from its first rows but a later "
+                    f"value is not: {exc}; give column_defaults with its type, or "
+                    "ignore_errors = TRUE to skip such rows") from None
+        if bad:
+            continue
+        for j, v in zip(keep, values):
+            buffers[j].append(v)
+        if len(buffers[keep[0]]) >= _CSV_CHUNK:
+            flush()
+    flush()
     columns = {}
-    for j, default in zip(keep, defaults):
-        values = [row[j] for _, row in rows]
-        kind = kinds[j]
-        fill = default if default is not None and not isinstance(default, (list, tuple)) \
-            else ("" if kind == "str" else 0)
-        missing = [k for k, v in enumerate(values) if v == na_value]
-        if missing and default is not None and isinstance(default, (list, tuple)):
-            raise InvalidArgumentError(
-                f"make_csv_dataset: column {names[j]!r} is required but row "
-                f"{missing[0] + 1} has no value")
-        out = [fill if v == na_value else v for v in values]
-        dtype = _KIND_DTYPE[kind]
-        try:
-            if kind == "str":
-                arr = np.asarray([str(v) for v in out], dtype=str)
-            elif kind in ("int", "int64"):
-                arr = np.asarray([int(v) for v in out], dtype=dtype)
-            else:
-                arr = np.asarray([float(v) for v in out], dtype=dtype)
-        except ValueError as exc:
-            raise InvalidArgumentError(
-                f"make_csv_dataset: column {names[j]!r} was inferred as {np.dtype(dtype).name} "
-                f"from its first rows but a later value is not: {exc}; give column_defaults "
-                "with its type, or ignore_errors = TRUE to skip such rows") from None
-        columns[names[j]] = arr
+    for j in keep:
+        columns[names[j]] = np.concatenate(parts[j]) if len(parts[j]) > 1 else parts[j][0]
+        parts[j] = None
     if label_name is not None:
         label = columns.pop(label_name)
         ds = Dataset.from_tensor_slices((columns, label))
