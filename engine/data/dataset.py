@@ -400,6 +400,82 @@ class Dataset:
     def apply(self, transformation_func):
         return transformation_func(self)
 
+    # -- more transformations (engine/data/transforms.py) ---------------------------------
+    def flat_map(self, map_func, name=None):
+        from .transforms import FlatMap
+
+        return FlatMap(self, _callable("flat_map", "map_func", map_func))
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None, name=None):
+        from .transforms import Interleave, _default_cycle_length
+
+        cycle = _default_cycle_length() if cycle_length in (None, AUTOTUNE) else \
+            _positive("cycle_length", cycle_length)
+        block = 1 if block_length is None else _positive("block_length", block_length)
+        return Interleave(self, _callable("interleave", "map_func", map_func), cycle, block)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        from .transforms import Window
+
+        size = _positive("size", size)
+        shift = size if shift is None else _positive("shift", shift)
+        return Window(self, size, shift, _positive("stride", stride), bool(drop_remainder))
+
+    def scan(self, initial_state, scan_func, name=None):
+        from .transforms import Scan
+
+        return Scan(self, initial_state, _callable("scan", "scan_func", scan_func))
+
+    def reduce(self, initial_state, reduce_func, name=None):
+        from .transforms import reduce
+
+        return reduce(self, initial_state, _callable("reduce", "reduce_func", reduce_func))
+
+    def unique(self, name=None):
+        from .transforms import Unique
+
+        return Unique(self)
+
+    def take_while(self, predicate, name=None):
+        from .transforms import TakeWhile
+
+        return TakeWhile(self, _callable("take_while", "predicate", predicate))
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None):
+        return self.unbatch().batch(batch_size, drop_remainder=drop_remainder)
+
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        from .transforms import sample_from_datasets
+
+        return sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        from .transforms import choose_from_datasets
+
+        return choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None):
+        from .transforms import list_files
+
+        return list_files(file_pattern, shuffle, seed)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        from .transforms import random
+
+        return random(seed)
+
+
+def _callable(method, arg, fn):
+    if not callable(fn):
+        raise InvalidArgumentError(f"{method}: {arg} must be callable, not {type(fn).__name__}")
+    return fn
+
 
 class _Iterator:
     """The iterator of a dataset (``next()`` raises StopIteration at the end)."""

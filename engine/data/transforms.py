@@ -1,0 +1,350 @@
+"""More tf.data transformations and sources, with TensorFlow's semantics: ``flat_map``,
+``interleave``, ``window``, ``scan``, ``reduce``, ``unique``, ``take_while``,
+``rebatch``, ``Dataset.sample_from_datasets``, ``Dataset.choose_from_datasets``,
+``Dataset.list_files`` and ``Dataset.random``. The ``Dataset`` methods of the same names
+(in :mod:`.dataset`) build these.
+"""
+
+import glob
+import os
+
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from .dataset import (
+    INFINITE,
+    UNKNOWN,
+    Dataset,
+    _call_fn,
+    _calls_r,
+    _normalize,
+    _to_numpy,
+    _Unary,
+)
+
+
+def _as_dataset(value, what):
+    if not isinstance(value, Dataset):
+        raise InvalidArgumentError(
+            f"{what}: the function must return a dataset, not {type(value).__name__}")
+    return value
+
+
+def _default_cycle_length():
+    return max(1, os.cpu_count() or 1)
+
+
+class FlatMap(_Unary):
+    def __init__(self, input_dataset, fn):
+        super().__init__(input_dataset)
+        self._fn = fn
+        self._has_r = self._has_r or _calls_r(fn)
+
+    def _iterator(self):
+        for element in self._input._iterator():
+            yield from _as_dataset(_call_fn(self._fn, element), "flat_map")._iterator()
+
+
+class Interleave(_Unary):
+    """TF's cycle: ``cycle_length`` slots, ``block_length`` elements from each in turn; an
+    empty slot takes the next input element's dataset; an exhausted one is closed and the
+    turn passes to the next slot."""
+
+    def __init__(self, input_dataset, fn, cycle_length, block_length):
+        super().__init__(input_dataset)
+        self._fn = fn
+        self._has_r = self._has_r or _calls_r(fn)
+        self._cycle = cycle_length
+        self._block = block_length
+
+    def _iterator(self):
+        source = self._input._iterator()
+        slots = [None] * self._cycle
+        end_of_input, n_open, i, in_block = False, 0, 0, 0
+        while not end_of_input or n_open > 0:
+            if slots[i] is not None:
+                try:
+                    element = next(slots[i])
+                except StopIteration:
+                    slots[i], n_open = None, n_open - 1
+                    i, in_block = (i + 1) % self._cycle, 0
+                    continue
+                in_block += 1
+                if in_block == self._block:
+                    i, in_block = (i + 1) % self._cycle, 0
+                yield element
+            elif not end_of_input:
+                try:
+                    element = next(source)
+                except StopIteration:
+                    end_of_input = True
+                    continue
+                slots[i] = _as_dataset(_call_fn(self._fn, element), "interleave")._iterator()
+                n_open += 1
+            else:
+                i, in_block = (i + 1) % self._cycle, 0
+
+
+class Window(_Unary):
+    """Windows of ``size`` elements, every ``shift`` elements, each element ``stride``
+    apart; each window a dataset (a structure of datasets for structured elements)."""
+
+    def __init__(self, input_dataset, size, shift, stride, drop_remainder):
+        super().__init__(input_dataset)
+        self._size, self._shift, self._stride = size, shift, stride
+        self._drop = drop_remainder
+
+    def _window(self, elements):
+        first = elements[0]
+        if isinstance(first, dict):
+            return {k: Dataset.from_tensor_slices(np.stack([e[k] for e in elements]))
+                    for k in first}
+        if isinstance(first, tuple):
+            return tuple(Dataset.from_tensor_slices(np.stack([e[j] for e in elements]))
+                         for j in range(len(first)))
+        return Dataset.from_tensor_slices(np.stack(elements))
+
+    def _iterator(self):
+        span = (self._size - 1) * self._stride + 1
+        buf, base, start = [], 0, 0  # buf[i] is element base + i; a window starts at start
+        for element in self._input._iterator():
+            buf.append(element)
+            while start + span <= base + len(buf):
+                lo = start - base
+                yield self._window(buf[lo:lo + span:self._stride])
+                start += self._shift
+                cut = min(start - base, len(buf))
+                buf, base = buf[cut:], base + cut
+        if not self._drop:  # the last, shorter windows
+            while start < base + len(buf):
+                lo = start - base
+                yield self._window(buf[lo:lo + span:self._stride])
+                start += self._shift
+
+    def _cardinality(self):
+        n = self._input._cardinality()
+        if n < 0:
+            return n
+        span = (self._size - 1) * self._stride + 1
+        if self._drop:
+            return 0 if n < span else (n - span) // self._shift + 1
+        return -(-n // self._shift)
+
+
+def _initial(x):
+    """An initial state as TensorFlow makes it a tensor: a Python int is int32, a float
+    float32 (R's whole numbers and doubles arrive as these)."""
+    if isinstance(x, (bool, np.bool_)):
+        return np.asarray(x, dtype=np.bool_)
+    if isinstance(x, int) and not isinstance(x, np.generic):
+        return np.asarray(x, dtype=np.int32)
+    if isinstance(x, float) and not isinstance(x, np.generic):
+        return np.asarray(x, dtype=np.float32)
+    if isinstance(x, (list, tuple)):
+        return tuple(_initial(v) for v in x)
+    if isinstance(x, dict):
+        return {str(k): _initial(v) for k, v in x.items()}
+    return _normalize(x)
+
+
+class Scan(_Unary):
+    def __init__(self, input_dataset, initial_state, fn):
+        super().__init__(input_dataset)
+        self._state = _initial(initial_state)
+        self._fn = fn
+        self._has_r = self._has_r or _calls_r(fn)
+
+    def _iterator(self):
+        state = self._state
+        for element in self._input._iterator():
+            out = _call_fn(self._fn, (state,) + (element if isinstance(element, tuple)
+                                                  else (element,)))
+            if not isinstance(out, (tuple, list)) or len(out) != 2:
+                raise InvalidArgumentError(
+                    "scan: the function must return two things, the new state and the "
+                    "output element, as list(state, output)")
+            state, output = _normalize(out[0]), _normalize(out[1])
+            yield output
+
+    def _cardinality(self):
+        return self._input._cardinality()
+
+
+def reduce(dataset, initial_state, fn):
+    """The state after ``state = fn(state, element)`` over every element."""
+    state = _initial(initial_state)
+    for element in dataset._iterator():
+        state = _normalize(_call_fn(fn, (state,) + (element if isinstance(element, tuple)
+                                                     else (element,))))
+    return state
+
+
+class Unique(_Unary):
+    def _iterator(self):
+        seen = set()
+        for element in self._input._iterator():
+            a = _to_numpy(element) if not isinstance(element, (tuple, dict)) else None
+            if a is None or a.ndim != 0 or a.dtype.kind not in "iuUSO" or \
+                    a.dtype.kind == "O" and not isinstance(a.item(), (str, bytes)):
+                raise InvalidArgumentError(
+                    "unique: the elements must be scalar integers or strings")
+            key = a.item()
+            if key not in seen:
+                seen.add(key)
+                yield element
+
+
+class TakeWhile(_Unary):
+    def __init__(self, input_dataset, predicate):
+        super().__init__(input_dataset)
+        self._fn = predicate
+        self._has_r = self._has_r or _calls_r(predicate)
+
+    def _iterator(self):
+        for element in self._input._iterator():
+            keep = _to_numpy(_call_fn(self._fn, element))
+            if keep.size != 1 or keep.dtype != np.bool_:
+                raise InvalidArgumentError(
+                    "take_while: the predicate must return a scalar boolean; got dtype "
+                    f"{keep.dtype} with shape {keep.shape}")
+            if not bool(keep.reshape(())):
+                return
+            yield element
+
+
+class _Sample(Dataset):
+    def __init__(self, datasets, weights, seed, stop_on_empty):
+        self._datasets = list(datasets)
+        self._has_r = any(d._has_r for d in self._datasets)
+        w = np.full(len(self._datasets), 1.0) if weights is None else \
+            np.asarray(weights.numpy() if hasattr(weights, "numpy") else weights,
+                       dtype=np.float64).reshape(-1)
+        if w.shape[0] != len(self._datasets) or np.any(w < 0) or not np.isfinite(w).all() \
+                or w.sum() <= 0:
+            raise InvalidArgumentError(
+                f"sample_from_datasets: weights must be {len(self._datasets)} non-negative "
+                f"numbers, not all 0, one per dataset; got {w.tolist()}")
+        self._weights = w
+        self._seed = seed
+        self._stop = stop_on_empty
+
+    def _iterator(self):
+        rng = np.random.default_rng(self._seed)
+        its = [d._iterator() for d in self._datasets]
+        w = self._weights.copy()
+        while w.sum() > 0:
+            i = int(rng.choice(len(its), p=w / w.sum()))
+            try:
+                yield next(its[i])
+            except StopIteration:
+                if self._stop:
+                    return
+                w[i] = 0.0
+
+
+class _Choose(Dataset):
+    def __init__(self, datasets, choice, stop_on_empty):
+        self._datasets = list(datasets)
+        self._choice = choice
+        self._has_r = any(d._has_r for d in self._datasets) or choice._has_r
+        self._stop = stop_on_empty
+
+    def _iterator(self):
+        its = [d._iterator() for d in self._datasets]
+        done = [False] * len(its)
+        for c in self._choice._iterator():
+            a = _to_numpy(c)
+            if a.ndim != 0 or a.dtype.kind not in "iu":
+                raise InvalidArgumentError(
+                    "choose_from_datasets: the choices must be scalar integers")
+            i = int(a)
+            if not 0 <= i < len(its):
+                raise InvalidArgumentError(
+                    f"choose_from_datasets: choice {i} is not the index of one of the "
+                    f"{len(its)} datasets (0 to {len(its) - 1})")
+            if done[i]:
+                continue
+            try:
+                yield next(its[i])
+            except StopIteration:
+                if self._stop:
+                    return
+                done[i] = True
+
+
+def _check_datasets(datasets, what):
+    datasets = list(datasets)
+    if not datasets or not all(isinstance(d, Dataset) for d in datasets):
+        raise InvalidArgumentError(f"{what}: expected a non-empty list of datasets")
+    return datasets
+
+
+def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+    """Elements drawn from ``datasets`` at random, dataset i with probability
+    ``weights[i]`` (equal by default); an exhausted dataset ends the result when
+    ``stop_on_empty_dataset``, else it is left out of the draws."""
+    return _Sample(_check_datasets(datasets, "sample_from_datasets"), weights,
+                   None if seed is None else int(seed), bool(stop_on_empty_dataset))
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    """The next element of ``datasets[i]`` for each ``i`` of ``choice_dataset``."""
+    if not isinstance(choice_dataset, Dataset):
+        raise InvalidArgumentError("choose_from_datasets: choice_dataset must be a dataset")
+    return _Choose(_check_datasets(datasets, "choose_from_datasets"), choice_dataset,
+                   bool(stop_on_empty_dataset))
+
+
+class _Files(Dataset):
+    def __init__(self, files, shuffle, seed):
+        self._files = files
+        self._shuffle = shuffle
+        self._seed = seed
+        self._epoch = 0
+
+    def _iterator(self):
+        files = list(self._files)
+        if self._shuffle:
+            seed = None if self._seed is None else self._seed + self._epoch
+            self._epoch += 1
+            np.random.default_rng(seed).shuffle(files)
+        return iter(np.asarray(f) for f in files)
+
+    def _cardinality(self):
+        return len(self._files)
+
+
+def list_files(file_pattern, shuffle=None, seed=None, name=None):
+    """The file names matching ``file_pattern`` (one pattern or several), each once;
+    shuffled (reshuffled each pass) unless ``shuffle`` is False, as in TF."""
+    patterns = [file_pattern] if isinstance(file_pattern, (str, os.PathLike)) else \
+        [str(p) for p in np.asarray(file_pattern).reshape(-1)]
+    files = sorted({f for p in patterns for f in glob.glob(os.fspath(p))})
+    if not files:
+        raise InvalidArgumentError(
+            f"list_files: no files match {', '.join(map(str, patterns))}")
+    return _Files(files, True if shuffle is None else bool(shuffle),
+                  None if seed is None else int(seed))
+
+
+class _Random(Dataset):
+    def __init__(self, seed):
+        self._seed = seed
+
+    def _iterator(self):
+        rng = np.random.default_rng(self._seed)
+        while True:
+            yield np.asarray(rng.integers(0, 2**63 - 1, dtype=np.int64))
+
+    def _cardinality(self):
+        return INFINITE
+
+
+def random(seed=None, name=None):
+    """An infinite dataset of random non-negative int64 numbers."""
+    return _Random(None if seed is None else int(seed))
+
+
+__all__ = ["FlatMap", "Interleave", "Window", "Scan", "Unique", "TakeWhile", "reduce",
+           "sample_from_datasets", "choose_from_datasets", "list_files", "random",
+           "UNKNOWN"]
