@@ -238,7 +238,7 @@ test_that("bad input to the dataset functions names the argument", {
     bad(text_line_dataset("no/such/file.txt"), "text_line_dataset(): the file no/such/file.txt does not exist."),
     bad(make_csv_dataset("no/such/*.csv", 2), "make_csv_dataset(): no files match no/such/*.csv."),
     bad(make_csv_dataset(tempfile(), 2, ignore_errors = NA),
-        "make_csv_dataset(): `ignore_errors` must be TRUE or FALSE"),
+        "make_csv_dataset(): `ignore_errors` must be TRUE or FALSE, not NA."),
     bad(parquet_dataset("nope.parquet"), "parquet_dataset(): the file nope.parquet does not exist."),
     bad(range_dataset(0, 5, by = 0), "range_dataset(): `by` must be a non-zero whole number, not 0."),
     bad(dataset_collect(range_dataset(to = 2) %>% dataset_repeat()),
