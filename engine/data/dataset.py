@@ -909,20 +909,29 @@ class _Map(_Unary):
         return self._input._cardinality()
 
 
-class _Filter(_Unary):
-    def __init__(self, input_dataset, predicate):
-        super().__init__(input_dataset)
-        self._fn = predicate
-        self._has_r = self._has_r or _calls_r(predicate)
+class _WithFunction(_Unary):
+    """A transformation that calls ``fn`` on elements (R's thread when ``fn`` is R's)."""
 
+    def __init__(self, input_dataset, fn):
+        super().__init__(input_dataset)
+        self._fn = fn
+        self._has_r = self._has_r or _calls_r(fn)
+
+
+def _holds(predicate, element, what):
+    """``predicate(element)`` as a Python bool; it must give one boolean."""
+    keep = _to_numpy(_call_fn(predicate, element))
+    if keep.size != 1 or keep.dtype != np.bool_:
+        raise InvalidArgumentError(
+            f"{what}: the predicate must return a scalar boolean; got dtype {keep.dtype} "
+            f"with shape {keep.shape}")
+    return bool(keep.reshape(()))
+
+
+class _Filter(_WithFunction):
     def _iterator(self):
         for element in self._input._iterator():
-            keep = _to_numpy(_call_fn(self._fn, element))
-            if keep.size != 1 or keep.dtype != np.bool_:
-                raise InvalidArgumentError(
-                    "filter: the predicate must return a scalar boolean; got "
-                    f"dtype {keep.dtype} with shape {keep.shape}")
-            if bool(keep.reshape(())):
+            if _holds(self._fn, element, "filter"):
                 yield element
 
     def _cardinality(self):

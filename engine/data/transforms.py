@@ -16,10 +16,11 @@ from .dataset import (
     UNKNOWN,
     Dataset,
     _call_fn,
-    _calls_r,
+    _holds,
     _normalize,
     _to_numpy,
     _Unary,
+    _WithFunction,
 )
 
 
@@ -34,26 +35,19 @@ def _default_cycle_length():
     return max(1, os.cpu_count() or 1)
 
 
-class FlatMap(_Unary):
-    def __init__(self, input_dataset, fn):
-        super().__init__(input_dataset)
-        self._fn = fn
-        self._has_r = self._has_r or _calls_r(fn)
-
+class FlatMap(_WithFunction):
     def _iterator(self):
         for element in self._input._iterator():
             yield from _as_dataset(_call_fn(self._fn, element), "flat_map")._iterator()
 
 
-class Interleave(_Unary):
+class Interleave(_WithFunction):
     """TF's cycle: ``cycle_length`` slots, ``block_length`` elements from each in turn; an
     empty slot takes the next input element's dataset; an exhausted one is closed and the
     turn passes to the next slot."""
 
     def __init__(self, input_dataset, fn, cycle_length, block_length):
-        super().__init__(input_dataset)
-        self._fn = fn
-        self._has_r = self._has_r or _calls_r(fn)
+        super().__init__(input_dataset, fn)
         self._cycle = cycle_length
         self._block = block_length
 
@@ -147,12 +141,10 @@ def _initial(x):
     return _normalize(x)
 
 
-class Scan(_Unary):
+class Scan(_WithFunction):
     def __init__(self, input_dataset, initial_state, fn):
-        super().__init__(input_dataset)
+        super().__init__(input_dataset, fn)
         self._state = _initial(initial_state)
-        self._fn = fn
-        self._has_r = self._has_r or _calls_r(fn)
 
     def _iterator(self):
         state = self._state
@@ -194,20 +186,10 @@ class Unique(_Unary):
                 yield element
 
 
-class TakeWhile(_Unary):
-    def __init__(self, input_dataset, predicate):
-        super().__init__(input_dataset)
-        self._fn = predicate
-        self._has_r = self._has_r or _calls_r(predicate)
-
+class TakeWhile(_WithFunction):
     def _iterator(self):
         for element in self._input._iterator():
-            keep = _to_numpy(_call_fn(self._fn, element))
-            if keep.size != 1 or keep.dtype != np.bool_:
-                raise InvalidArgumentError(
-                    "take_while: the predicate must return a scalar boolean; got dtype "
-                    f"{keep.dtype} with shape {keep.shape}")
-            if not bool(keep.reshape(())):
+            if not _holds(self._fn, element, "take_while"):
                 return
             yield element
 
