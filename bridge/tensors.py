@@ -23,9 +23,14 @@ BINARY = {
 UNARY = {
     "-": "negative", "!": "logical_not", "abs": "abs", "sign": "sign", "sqrt": "sqrt",
     "floor": "floor", "ceiling": "ceil", "round": "round", "exp": "exp", "log": "log",
-    "expm1": "expm1", "log1p": "log1p", "cos": "cos", "sin": "sin", "tanh": "tanh",
-    "cumsum": "cumsum",
+    "expm1": "expm1", "log1p": "log1p", "cos": "cos", "sin": "sin", "tan": "tan",
+    "tanh": "tanh", "acos": "acos", "asin": "asin", "atan": "atan", "cosh": "cosh",
+    "sinh": "sinh", "acosh": "acosh", "asinh": "asinh", "atanh": "atanh",
+    "lgamma": "lgamma", "digamma": "digamma", "cumsum": "cumsum", "cumprod": "cumprod",
 }
+# R functions that are an engine op on a scaled argument or result
+_PI_FUNCTIONS = {"sinpi": "sin", "cospi": "cos", "tanpi": "tan"}
+_LOG_BASES = {"log2": 2.0, "log10": 10.0}
 SUMMARY = {
     "sum": "reduce_sum", "prod": "reduce_prod", "max": "reduce_max", "min": "reduce_min",
     "all": "reduce_all", "any": "reduce_any", "mean": "reduce_mean",
@@ -64,10 +69,16 @@ def binary(generic: str, e1, e2):
 
 
 def unary(generic: str, x: Tensor):
-    if generic == "cumsum" and x.ndim != 1:
-        raise ValueError(f"cumsum() of a tensor of shape {tuple(x.shape)}: R's cumsum() "
-                         "runs over a vector; use tf$math$cumsum(x, axis = ...) for an axis")
+    if generic in ("cumsum", "cumprod") and x.ndim != 1:
+        raise ValueError(f"{generic}() of a tensor of shape {tuple(x.shape)}: R's {generic}() "
+                         f"runs over a vector; use tf$math${generic}(x, axis = ...) for an "
+                         "axis")
+    if generic in _LOG_BASES:
+        return log(x, _LOG_BASES[generic])
+    if generic in _PI_FUNCTIONS:
+        return _engine_fn(_PI_FUNCTIONS[generic])(x * np.pi)
     return _engine_fn(UNARY[generic])(x)
+
 
 
 def summary(generic: str, x: Tensor):
@@ -134,3 +145,13 @@ def is_context_manager(obj) -> bool:
 def public_names(obj) -> list[str]:
     """Attribute names for R's completion after ``$``."""
     return sorted(n for n in dir(obj) if not n.startswith("_"))
+
+
+def test_values(what: str, x: Tensor):
+    """R's is.finite() / is.infinite() / is.nan() of a tensor: whole numbers and logicals
+    are always finite, never infinite or NaN."""
+    if x.dtype.is_floating:
+        fn = {"finite": engine.math.is_finite, "infinite": engine.math.is_inf,
+              "nan": engine.math.is_nan}[what]
+        return fn(x)
+    return engine.fill(tuple(x.shape), what == "finite")

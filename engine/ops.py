@@ -559,6 +559,23 @@ round = _unary("round", lambda xp, x: xp.round(x), None, differentiable=False)  
 is_nan = _unary("is_nan", lambda xp, x: xp.isnan(x), None, differentiable=False)
 is_finite = _unary("is_finite", lambda xp, x: xp.isfinite(x), None, differentiable=False)
 is_inf = _unary("is_inf", lambda xp, x: xp.isinf(x), None, differentiable=False)
+tan = _unary("tan", lambda xp, x: xp.tan(x), lambda xp, x, y, g: g * (1 + y * y))
+asin = _unary("asin", lambda xp, x: xp.arcsin(x), lambda xp, x, y, g: g / xp.sqrt(1 - x * x))
+acos = _unary("acos", lambda xp, x: xp.arccos(x), lambda xp, x, y, g: -g / xp.sqrt(1 - x * x))
+atan = _unary("atan", lambda xp, x: xp.arctan(x), lambda xp, x, y, g: g / (1 + x * x))
+sinh = _unary("sinh", lambda xp, x: xp.sinh(x), lambda xp, x, y, g: g * xp.cosh(x))
+cosh = _unary("cosh", lambda xp, x: xp.cosh(x), lambda xp, x, y, g: g * xp.sinh(x))
+asinh = _unary("asinh", lambda xp, x: xp.arcsinh(x),
+               lambda xp, x, y, g: g / xp.sqrt(x * x + 1))
+acosh = _unary("acosh", lambda xp, x: xp.arccosh(x),
+               lambda xp, x, y, g: g / xp.sqrt(x * x - 1))
+atanh = _unary("atanh", lambda xp, x: xp.arctanh(x), lambda xp, x, y, g: g / (1 - x * x))
+erfc = _unary("erfc", lambda xp, x: 1 - _erf_fwd(xp, x),
+              lambda xp, x, y, g: -g * (_SQRT_2_OVER_PI * xp.exp(-x * x)).astype(x.dtype))
+lgamma = _unary("lgamma", lambda xp, x: _backend_of(xp).lgamma(x),
+                lambda xp, x, y, g: g * _backend_of(xp).polygamma(0, x))
+digamma = _unary("digamma", lambda xp, x: _backend_of(xp).polygamma(0, x),
+                 lambda xp, x, y, g: g * _backend_of(xp).polygamma(1, x))
 
 
 def _sigmoid_vjp(x, g):
@@ -582,7 +599,18 @@ for _op, _fn in (
         (tanh, lambda x, g: g * (1 - square(tanh(x)))),
         (sigmoid, _sigmoid_vjp),
         (erf, lambda x, g: g * (_SQRT_2_OVER_PI * exp(negative(x * x)))),
-        (reciprocal, lambda x, g: negative(g) / square(x))):
+        (reciprocal, lambda x, g: negative(g) / square(x)),
+        (tan, lambda x, g: g * (1 + square(tan(x)))),
+        (asin, lambda x, g: g * rsqrt(1 - square(x))),
+        (acos, lambda x, g: negative(g) * rsqrt(1 - square(x))),
+        (atan, lambda x, g: g / (1 + square(x))),
+        (sinh, lambda x, g: g * cosh(x)),
+        (cosh, lambda x, g: g * sinh(x)),
+        (asinh, lambda x, g: g * rsqrt(square(x) + 1)),
+        (acosh, lambda x, g: g * rsqrt(square(x) - 1)),
+        (atanh, lambda x, g: g / (1 - square(x))),
+        (erfc, lambda x, g: negative(g) * (_SQRT_2_OVER_PI * exp(negative(x * x)))),
+        (lgamma, lambda x, g: g * digamma(x))):
     _set_vjp(_op.Function, _fn)
 
 
@@ -1603,6 +1631,61 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
             f"gather: index {int(bad)} is out of range for params of shape {shape_str(x.shape)} "
             f"along axis {a}; expected 0 <= index < {n}")
     return _Gather.apply(x, idx=idx, axis=a)
+
+
+class _SortAlong(Function):
+    """Values sorted along ``axis``; the gradient goes back to each value's position."""
+
+    name = "sort"
+
+    @staticmethod
+    def forward(ctx, x, axis, idx):
+        xp = ctx.xp
+        ctx.axis = axis
+        ctx.inverse = xp.argsort(idx, axis=axis)
+        return xp.take_along_axis(x, idx, axis=axis)
+
+    @staticmethod
+    def backward(ctx, g):
+        return (ctx.xp.take_along_axis(g, ctx.inverse, axis=ctx.axis),)
+
+
+def _sort_order(x, axis, direction, what):
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise InvalidArgumentError(
+            f"{what}: direction must be 'ASCENDING' or 'DESCENDING', not {direction!r}")
+    xp = x._dev.xp
+    a = _axis(axis, x._data.ndim, what, x.shape)
+    data = x._data
+    if direction == "DESCENDING":
+        # stable descending order: ascending order of the reversed axis, mapped back
+        n = data.shape[a]
+        flipped = xp.flip(data, axis=a)
+        idx = n - 1 - xp.flip(xp.argsort(flipped, axis=a, kind="stable"), axis=a)
+    else:
+        idx = xp.argsort(data, axis=a, kind="stable")
+    return a, idx
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None):
+    """``tf.sort``: the values in order along ``axis`` (differentiable)."""
+    x = _t(values, "sort")
+    if x._data.ndim == 0:
+        raise InvalidArgumentError("sort: values must have at least one dimension, not a "
+                                   "scalar")
+    a, idx = _sort_order(x, axis, direction, "sort")
+    return _SortAlong.apply(x, axis=a, idx=idx)
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
+    """``tf.argsort``: the int32 positions that sort ``values`` along ``axis`` (ties keep
+    their order)."""
+    x = _t(values, "argsort")
+    if x._data.ndim == 0:
+        raise InvalidArgumentError("argsort: values must have at least one dimension, not a "
+                                   "scalar")
+    _, idx = _sort_order(x, axis, direction, "argsort")
+    return _make(idx.astype(np.int32), x._dev)
 
 
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):

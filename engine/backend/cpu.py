@@ -51,6 +51,20 @@ def erf(x):
     return _erf(x)
 
 
+def lgamma(x):
+    from scipy.special import gammaln
+
+    return gammaln(x).astype(x.dtype, copy=False)
+
+
+def polygamma(n, x):
+    """digamma (n = 0) and its derivatives."""
+    from scipy.special import polygamma as _polygamma
+    from scipy.special import psi
+
+    return (psi(x) if n == 0 else _polygamma(n, x)).astype(x.dtype, copy=False)
+
+
 def windows(x, kh, kw, sh, sw, dh, dw, oh, ow):
     return _common.windows(np, x, kh, kw, sh, sw, dh, dw, oh, ow, _as_strided)
 

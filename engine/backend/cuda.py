@@ -77,6 +77,20 @@ def erf(x):
     return xp.asarray(np.vectorize(__import__("math").erf)(xp.asnumpy(x)), dtype=x.dtype)
 
 
+def lgamma(x):
+    from cupyx.scipy.special import gammaln
+
+    return gammaln(x).astype(x.dtype, copy=False)
+
+
+def polygamma(n, x):
+    """digamma (n = 0) and its derivatives."""
+    from cupyx.scipy.special import digamma
+    from cupyx.scipy.special import polygamma as _polygamma
+
+    return (digamma(x) if n == 0 else _polygamma(n, x)).astype(x.dtype, copy=False)
+
+
 def windows(x, kh, kw, sh, sw, dh, dw, oh, ow):
     return _common.windows(xp, x, kh, kw, sh, sw, dh, dw, oh, ow, _as_strided)
 

@@ -48,7 +48,7 @@ install_tensorbridge <- function(envname = "r-tensorbridge", python = NULL, gpu 
   }
   pip <- c("-m", "pip", "install", "--disable-pip-version-check", ...)
   step("installing numpy, pandas and rpy2", env_python,
-       c(pip, "numpy", "pandas", "pyyaml", "pillow", "pyspng", "pyarrow",
+       c(pip, "numpy", "pandas", "pyyaml", "pillow", "pyspng", "pyarrow", "scipy",
          tb_rpy2_requirement()))
   step("installing the Python package tensorbridge", env_python, c(pip, source_dir))
   if (isTRUE(gpu)) {

@@ -161,7 +161,9 @@ Math.tensorbridge.engine.tensor.Tensor <- function(x, ...) {
     return(tb_call("bridge.tensors.log", x, as.double(base)))
   }
   supported <- c("abs", "sign", "sqrt", "floor", "ceiling", "round", "exp", "expm1", "log1p",
-                 "cos", "sin", "tanh", "cumsum")
+                 "log2", "log10", "cos", "sin", "tan", "cospi", "sinpi", "tanpi", "acos",
+                 "asin", "atan", "cosh", "sinh", "tanh", "acosh", "asinh", "atanh", "lgamma",
+                 "digamma", "cumsum", "cumprod")
   if (!.Generic %in% supported) {
     stop(tb_condition(paste0(
       .Generic, "() is not available for tensors; use as.array() first, or one of ",

@@ -47,7 +47,7 @@ tensor_cases <- list(
   bad(log(abs(ta), base = 1),
       "log(): `base` must be one positive number other than 1, not 1."),
   bad(gamma(ta),
-      "gamma() is not available for tensors; use as.array() first, or one of abs(), sign(), sqrt(), floor(), ceiling(), round(), exp(), expm1(), log1p(), cos(), sin(), tanh(), cumsum(), log()"),
+      "gamma() is not available for tensors; use as.array() first, or one of abs(), sign(), sqrt(), floor(), ceiling(), round(), exp(), expm1(), log1p(), log2(), log10(), cos(), sin(), tan(), cospi(), sinpi(), tanpi(), acos(), asin(), atan(), cosh(), sinh(), tanh(), acosh(), asinh(), atanh(), lgamma(), digamma(), cumsum(), cumprod(), log()"),
   bad(as.double(ta, 3),
       "as.double(): unknown argument `3`; see ?`tensor-conversion` for the arguments it takes."),
   bad(with(tf$GradientTape(), 1, foo = 2),
