@@ -111,6 +111,8 @@ dataset_reduce <- function(dataset, initial_state, reduce_func) {
 #' [dataset_repeat()].
 #'
 #' @inheritParams dataset_map
+#' @param predicate An R function (or one-sided formula) of an element,
+#'   returning `TRUE` or `FALSE`.
 #' @param name Not used.
 #' @param batch_size,drop_remainder The new batches, as [dataset_batch()].
 #' @param buffer_size,seed As [dataset_shuffle()].
