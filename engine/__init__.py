@@ -159,6 +159,21 @@ from .tensor import Tensor, Variable, convert_to_tensor
 bool = bool_  # noqa: A001 - tf.bool
 newaxis = None
 
+
+class version:  # noqa: N801 - TensorFlow's namespace name
+    """``tf.version``: the TensorFlow API version whose semantics the engine follows."""
+
+    VERSION = "2.15.0"
+
+
+__version__ = version.VERSION
+
+
+def executing_eagerly():
+    """``tf.executing_eagerly()``: ops run when they are called (the engine has no graph
+    mode), so always True."""
+    return True
+
 __all__ = [
     "DType",
     "Device",
@@ -209,6 +224,7 @@ __all__ = [
     "equal",
     "erf",
     "errors",
+    "executing_eagerly",
     "exp",
     "expand_dims",
     "expm1",
@@ -302,6 +318,7 @@ __all__ = [
     "truediv",
     "uint8",
     "unstack",
+    "version",
     "where",
     "zeros",
     "zeros_like",

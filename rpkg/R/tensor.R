@@ -14,15 +14,58 @@
 #'   change a value is an error, as in TensorFlow: a fraction, `NA`, `NaN`
 #'   or `Inf` to an integer type, a value outside the type's range, a number
 #'   other than 0 or 1 to `"bool"`, a finite double too large for a float type.
+#' @param ... Unused; anything given is an error.
+#' @param shape `NULL`, or the tensor's shape (a vector, [shape()], or a list),
+#'   with at most one unknown extent (`NA` or `-1`): the values are laid out
+#'   row-major (C order), as `tf$reshape()` does; a single value fills a
+#'   fully known shape.
+#' @param name `NULL` or a string (tensors run eagerly; the name is checked
+#'   and not used).
 #' @return A tensor handle; see [as.array.tensorbridge.engine.tensor.Tensor()].
 #' @examples
 #' if (tb_available()) {
 #'   t <- as_tensor(matrix(1:6, nrow = 2), dtype = "float32")
 #'   t
 #'   dim(t)
+#'   as_tensor(1:6, shape = c(2, 3))  # row-major: 1 2 3 / 4 5 6
+#'   as_tensor(0, shape = c(2, 2))    # filled
 #' }
 #' @export
-as_tensor <- function(x, dtype = NULL) {
+as_tensor <- function(x, dtype = NULL, ..., shape = NULL, name = NULL) {
+  check_dots_empty(...)
+  check_string(name, null_ok = TRUE)
+  out <- tb_as_tensor(x, dtype)
+  if (is.null(shape)) return(out)
+  dims <- as.integer(tb_shape_dims(shape))
+  dims[is.na(dims)] <- -1L
+  if (sum(dims == -1L) > 1 || any(dims < -1L)) {
+    tb_arg_error("shape", "extents >= 0 with at most one unknown (NA or -1)", shape)
+  }
+  if (length(out) == 1 && all(dims >= 0)) {
+    return(tb_call("engine.fill", as.list(dims), tb_call("engine.reshape", out, list())))
+  }
+  known <- prod(dims[dims >= 0])
+  if ((all(dims >= 0) && known != length(out)) ||
+      (any(dims < 0) && (known == 0 || length(out) %% known != 0))) {
+    tb_arg_error("shape", paste0("a shape that holds the ", length(out), " values"), shape)
+  }
+  tb_call("engine.reshape", out, as.list(dims))
+}
+
+tb_shape_dims <- function(shape) {
+  if (inherits(shape, "tensorbridge_shape")) return(as.integer(shape))
+  if (is.list(shape)) {
+    return(vapply(shape, function(d) if (is.null(d)) NA_integer_ else as.integer(d), 1L))
+  }
+  if (is.logical(shape) && all(is.na(shape))) shape <- as.integer(shape)
+  if (!is.numeric(shape) || any(!is.na(shape) & shape != round(shape))) {
+    tb_arg_error("shape", "whole numbers (NA or -1 for one unknown extent)", shape,
+                 fn = "as_tensor")
+  }
+  shape
+}
+
+tb_as_tensor <- function(x, dtype) {
   dtype <- tb_check_dtype(dtype, "as_tensor")
   if (inherits(x, "tensorbridge.engine.tensor.Tensor")) {
     if (is.null(dtype)) return(x)

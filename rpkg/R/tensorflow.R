@@ -327,24 +327,83 @@ mean.tensorbridge.engine.tensor.Tensor <- function(x, ..., axis = NULL, keepdims
   if (!isTRUE(drop) && !isFALSE(drop)) {
     tb_tf_subset_error(paste0("`drop` must be TRUE or FALSE, not ", tb_describe(drop), "."))
   }
+  env <- parent.frame()
   shape <- dim(x)
-  if (length(args) != length(shape)) {
-    tb_tf_subset_error(paste0(
-      "a tensor of dim c(", paste(shape, collapse = ", "), ") needs ", length(shape),
-      " indices, one per axis, not ", length(args),
-      if (length(args) == 1) "; R's linear indexing x[i] is not supported: use as.array(x)[i]",
-      "."))
-  }
-  indices <- vector("list", length(args))
+  # each index: the whole axis (missing), a new axis (NULL, i.e. tf$newaxis), all the
+  # remaining axes (all_dims()), or positions
+  kinds <- character(length(args))
+  values <- vector("list", length(args))
   for (k in seq_along(args)) {
-    # a missing index (x[, 1]) is the empty symbol; it stays NULL: the whole axis
-    if (!identical(args[[k]], quote(expr = ))) {
-      index <- eval(args[[k]], parent.frame())
-      indices[k] <- list(tb_tf_index(index, k, shape[[k]]))
+    if (identical(args[[k]], quote(expr = ))) {
+      kinds[k] <- "all"
+      next
+    }
+    value <- eval(args[[k]], env)
+    if (is.null(value)) {
+      kinds[k] <- "new"
+    } else if (inherits(value, "tensorflow_all_dims")) {
+      kinds[k] <- "rest"
+    } else {
+      kinds[k] <- "index"
+      values[k] <- list(value)
     }
   }
-  tb_call("bridge.tensors.subset", x, indices, drop = drop)
+  if (sum(kinds == "rest") > 1) tb_tf_subset_error("all_dims() can be given only once.")
+  consumed <- sum(kinds %in% c("all", "index"))
+  if (any(kinds == "rest")) {
+    at <- which(kinds == "rest")
+    n_rest <- length(shape) - consumed
+    if (n_rest < 0) n_rest <- 0
+    kinds <- c(kinds[seq_len(at - 1)], rep("all", n_rest), kinds[-seq_len(at)])
+    values <- c(values[seq_len(at - 1)], vector("list", n_rest), values[-seq_len(at)])
+    consumed <- consumed + n_rest
+  }
+  if (consumed != length(shape)) {
+    tb_tf_subset_error(paste0(
+      "a tensor of dim c(", paste(shape, collapse = ", "), ") needs ", length(shape),
+      " indices, one per axis, not ", consumed,
+      if (consumed == 1) "; R's linear indexing x[i] is not supported: use as.array(x)[i]",
+      " (all_dims() stands for the axes not indexed otherwise)."))
+  }
+  real <- which(kinds != "new")
+  indices <- vector("list", length(real))
+  for (j in seq_along(real)) {
+    k <- real[[j]]
+    if (kinds[k] == "index") indices[j] <- list(tb_tf_index(values[[k]], j, shape[[j]]))
+  }
+  out <- tb_call("bridge.tensors.subset", x, indices, drop = drop)
+  if (any(kinds == "new")) {
+    # new axes go where they stand among the axes the result keeps
+    axis <- 0L
+    for (k in seq_along(kinds)) {
+      if (kinds[k] == "new") {
+        out <- tb_call("engine.expand_dims", out, axis)
+        axis <- axis + 1L
+      } else if (kinds[k] == "all" || !drop || length(tb_index_positions(values[[k]])) != 1) {
+        axis <- axis + 1L
+      }
+    }
+  }
+  out
 }
+
+tb_index_positions <- function(index) if (is.logical(index)) which(index) else index
+
+#' All the remaining dimensions of a tensor, in an index
+#'
+#' In `x[...]`, `all_dims()` stands for every axis not indexed otherwise
+#' (Python's `...`), and `NULL` (or `tf$newaxis`) adds an axis of extent 1.
+#'
+#' @return An object that `[` reads as "the other axes".
+#' @examples
+#' if (tb_available()) {
+#'   x <- as_tensor(array(1:24, c(2, 3, 4)))
+#'   dim(x[all_dims(), 1])     # 2 3
+#'   dim(x[1, all_dims()])     # 3 4
+#'   dim(x[, , , tf$newaxis])  # 2 3 4 1
+#' }
+#' @export
+all_dims <- function() structure(list(), class = "tensorflow_all_dims")
 
 tb_tf_subset_error <- function(message) {
   stop(tb_condition(paste0("x[...]: ", message), class = "tensorbridge_argument_error",
@@ -567,4 +626,43 @@ tb_with <- function(manager, name, expr, env) {
   on.exit(tb_method(manager, "__exit__", NULL, NULL, NULL))
   if (!is.null(name)) assign(name, entered, envir = env)
   invisible(eval(expr, env))
+}
+
+#' The TensorFlow version the engine follows, and seeding every generator
+#'
+#' `tf_version()` is the TensorFlow API version whose names and semantics the
+#' engine follows (major.minor, as the tensorflow R package reports it), for
+#' code that checks e.g. `tf_version() >= "2.6"`. `set_random_seed()` seeds
+#' R's generator (`set.seed()`) and the engine's, so that a script that calls
+#' it trains the same model twice, bit for bit, on the CPU; with
+#' `disable_gpu = TRUE` (the tensorflow R package's default) it also makes
+#' the CPU the default device, since GPU kernels need not be deterministic.
+#'
+#' @param seed A whole number.
+#' @param disable_gpu Make the CPU the default device.
+#' @return `tf_version()`: a `numeric_version`; `set_random_seed()`: `NULL`,
+#'   invisibly.
+#' @examples
+#' if (tb_available()) {
+#'   tf_version() >= "2.6"
+#'   set_random_seed(42)
+#'   a <- as.array(tf$random$normal(list(2L)))
+#'   set_random_seed(42)
+#'   identical(a, as.array(tf$random$normal(list(2L))))
+#' }
+#' @export
+tf_version <- function() {
+  v <- tf$version$VERSION
+  numeric_version(sub("^([0-9]+[.][0-9]+).*$", "\\1", v))
+}
+
+#' @rdname tf_version
+#' @export
+set_random_seed <- function(seed, disable_gpu = TRUE) {
+  seed <- check_count(seed, min = 0)
+  disable_gpu <- check_flag(disable_gpu)
+  set.seed(seed)
+  tb_call("engine.random.set_seed", seed)
+  if (disable_gpu) tb_call("engine.set_default_device", "cpu")
+  invisible(NULL)
 }
