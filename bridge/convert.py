@@ -347,6 +347,8 @@ def py_to_r_cdata(obj):
         return _list_to_cdata(list(obj.values()), [str(k) for k in obj])
     if isinstance(obj, ri.Sexp):  # already an R value (the caller keeps it alive)
         return obj.__sexp__._cdata
+    if isinstance(obj, tuple) and isinstance(getattr(kind, "_fields", None), tuple):
+        return _list_to_cdata(list(obj), [str(f) for f in kind._fields])  # a namedtuple
     for klass in kind.__mro__:
         rule = _PY_TO_R.get(klass)
         if rule is not None:

@@ -54,6 +54,16 @@ from .errors import (
     UnavailableError,
     UnimplementedError,
 )
+from .functional import (
+    cond,
+    custom_gradient,
+    einsum,
+    gather_nd,
+    linspace,
+    map_fn,
+    top_k,
+    while_loop,
+)
 from .ops import (
     abs,
     acos,
@@ -158,6 +168,8 @@ from .tensor import Tensor, Variable, convert_to_tensor
 
 bool = bool_  # noqa: A001 - tf.bool
 newaxis = None
+math.top_k = top_k  # tf.math.top_k
+del top_k
 
 
 class version:  # noqa: N801 - TensorFlow's namespace name
@@ -207,6 +219,7 @@ __all__ = [
     "ceil",
     "clip_by_value",
     "concat",
+    "cond",
     "constant",
     "convert_to_tensor",
     "cos",
@@ -215,12 +228,14 @@ __all__ = [
     "cumprod",
     "cumsum",
     "current_device",
+    "custom_gradient",
     "data",
     "default_device",
     "device",
     "divide",
     "double",
     "dtypes",
+    "einsum",
     "equal",
     "erf",
     "errors",
@@ -236,6 +251,7 @@ __all__ = [
     "floor",
     "floordiv",
     "gather",
+    "gather_nd",
     "get_device",
     "greater",
     "greater_equal",
@@ -251,6 +267,7 @@ __all__ = [
     "less",
     "less_equal",
     "linalg",
+    "linspace",
     "list_devices",
     "log",
     "log1p",
@@ -258,6 +275,7 @@ __all__ = [
     "logical_not",
     "logical_or",
     "logical_xor",
+    "map_fn",
     "math",
     "matmul",
     "maximum",
@@ -320,6 +338,7 @@ __all__ = [
     "unstack",
     "version",
     "where",
+    "while_loop",
     "zeros",
     "zeros_like",
 ]

@@ -52,3 +52,30 @@ test_that("tf_version(), tf$executing_eagerly() and set_random_seed()", {
   set_random_seed(12)
   expect_false(identical(runif(3), first$r))
 })
+
+test_that("tf$einsum, tf$linspace, tf$math$top_k and control flow with R functions", {
+  skip_if_no_python()
+  m <- matrix(c(1, -2, 3.5, 4, 0, 6), 2)
+  n <- matrix(1:12 / 3, 3)
+  expect_equal(as.array(tf$einsum("ij,jk->ik", as_tensor(m), as_tensor(n))), m %*% n)
+  expect_equal(as.array(tf$einsum("ij->j", as_tensor(m))), colSums(m), ignore_attr = TRUE)
+  expect_equal(as.array(tf$linspace(0, 1, 5L)), seq(0, 1, length.out = 5), tolerance = 1e-7,
+               ignore_attr = TRUE)
+  top <- tf$math$top_k(as_tensor(c(3, 1, 4, 1.5)), k = 2L)
+  expect_equal(names(top), c("values", "indices"))
+  expect_equal(as.array(top$values), sort(c(3, 1, 4, 1.5), decreasing = TRUE)[1:2],
+               ignore_attr = TRUE)
+  expect_equal(as.array(top$indices) + 1L, order(-c(3, 1, 4, 1.5))[1:2], ignore_attr = TRUE)
+  x <- as_tensor(2)
+  expect_equal(as.array(tf$cond(x > 1, function() x * 10, function() x)), 20)
+  loop <- tf$while_loop(function(i, s) i < 5L, function(i, s) list(i + 1L, s + i),
+                        list(as_tensor(0L), as_tensor(0L)))
+  expect_equal(vapply(loop, as.array, 1L), c(5L, sum(0:4)))
+  expect_equal(as.array(tf$map_fn(function(r) sum(r), as_tensor(m))), rowSums(m),
+               ignore_attr = TRUE)
+  # an R function as a custom gradient: the tape uses it instead of the math
+  f <- tf$custom_gradient(function(x) list(x * 1, function(dy) dy * 10))
+  v <- tf$Variable(c(1, 2))
+  with(tf$GradientTape() %as% tape, y <- sum(f(v)))
+  expect_equal(as.array(tape$gradient(y, v)), c(10, 10), ignore_attr = TRUE)
+})
