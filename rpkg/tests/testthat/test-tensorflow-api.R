@@ -79,3 +79,23 @@ test_that("tf$einsum, tf$linspace, tf$math$top_k and control flow with R functio
   with(tf$GradientTape() %as% tape, y <- sum(f(v)))
   expect_equal(as.array(tape$gradient(y, v)), c(10, 10), ignore_attr = TRUE)
 })
+
+test_that("tf$linalg is base R's solve(), det(), chol() and eigen()", {
+  skip_if_no_python()
+  set.seed(4)
+  m <- matrix(rnorm(9), 3) + diag(3) * 3
+  s <- crossprod(matrix(rnorm(9), 3)) + diag(3)
+  b <- matrix(rnorm(6), 3)
+  expect_equal(as.array(tf$linalg$inv(as_tensor(m))), solve(m), tolerance = 1e-10)
+  expect_equal(as.array(tf$linalg$det(as_tensor(m))), det(m), tolerance = 1e-10)
+  expect_equal(as.array(tf$linalg$solve(as_tensor(m), as_tensor(b))), solve(m, b),
+               tolerance = 1e-10)
+  expect_equal(as.array(tf$linalg$cholesky(as_tensor(s))), t(chol(s)), tolerance = 1e-10)
+  eig <- tf$linalg$eigh(as_tensor(s))
+  expect_equal(as.array(eig[[1]]), rev(eigen(s, symmetric = TRUE)$values), tolerance = 1e-10,
+               ignore_attr = TRUE)
+  # differentiable: d det(m) / dm = det(m) * t(solve(m))
+  v <- tf$Variable(m)
+  with(tf$GradientTape() %as% tape, d <- tf$linalg$det(v))
+  expect_equal(as.array(tape$gradient(d, v)), det(m) * t(solve(m)), tolerance = 1e-10)
+})
