@@ -16,6 +16,7 @@ from . import ops as math
 from .autograd import (
     Function,
     GradientTape,
+    UnconnectedGradients,
     is_recording,
     no_grad,
     stop_gradient,
@@ -197,6 +198,7 @@ __all__ = [
     "Tensor",
     "TensorBridgeError",
     "UnavailableError",
+    "UnconnectedGradients",
     "UnimplementedError",
     "Variable",
     "abs",

@@ -70,6 +70,10 @@ class Function:
                     ctx.needs = [t._rg for t in inputs]
                     out._node = ctx
                     out._rg = True
+                    for v in inputs:  # for GradientTape.watched_variables()
+                        if isinstance(v, Variable) and v.trainable:
+                            for tape in _state.tapes:
+                                tape._accessed.setdefault(id(v), v)
                     break
         return out
 
@@ -290,6 +294,19 @@ def _pack(structure, flat, pos=None):
 
 
 # -- the tape --------------------------------------------------------------------------------
+class UnconnectedGradients:
+    """``tf.UnconnectedGradients``: what ``GradientTape.gradient`` gives for a source the
+    target does not depend on: ``NONE`` (None/NULL) or ``ZERO`` (zeros)."""
+
+    class _Value(str):
+        @property
+        def value(self):
+            return str(self)
+
+    NONE = _Value("none")
+    ZERO = _Value("zero")
+
+
 class GradientTape:
     """Records ops on watched tensors / trainable variables for ``gradient``.
 
@@ -305,6 +322,7 @@ class GradientTape:
         self._recording = False
         self._targets = []
         self._explicit = set()  # ids of tensors watched with watch()
+        self._accessed = {}  # variables used by recorded ops, in order (id -> variable)
 
     def __enter__(self):
         _state.tapes.append(self)
@@ -331,10 +349,17 @@ class GradientTape:
             if t._data.dtype.kind != "f":
                 continue  # like TF: integer tensors have no gradient
             self._explicit.add(id(t))
+            if isinstance(t, Variable):
+                self._accessed.setdefault(id(t), t)
             if not t._rg:
                 t._rg = True
                 if not isinstance(t, Variable):
                     self._watched.append(t)
+
+    def watched_variables(self):
+        """The variables this tape watched: those recorded ops used (trainable ones, in
+        the order first used) and those given to ``watch()``."""
+        return tuple(self._accessed.values())
 
     @contextlib.contextmanager
     def stop_recording(self):

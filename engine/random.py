@@ -25,7 +25,8 @@ from .device import current_device, get_device
 from .errors import InvalidArgumentError, InvalidDTypeError
 from .tensor import Tensor
 
-__all__ = ["set_seed", "get_seed", "Streams", "normal", "uniform", "truncated_normal"]
+__all__ = ["set_seed", "get_seed", "Streams", "normal", "uniform", "truncated_normal", "shuffle",
+           "categorical", "stateless_uniform", "stateless_normal"]
 
 _SEED = [None]
 _GENS = {}
@@ -184,3 +185,65 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
     if mean != 0.0:
         a += d.np.type(mean)
     return Tensor._make(a, dev)
+
+
+def shuffle(value, seed=None, name=None):
+    """``tf.random.shuffle``: ``value`` with its first axis in a random order."""
+    from .ops import _t, gather
+
+    x = _t(value, "random.shuffle")
+    if x._data.ndim == 0:
+        raise InvalidArgumentError("random.shuffle: value must have a first axis, not be a "
+                                   "scalar")
+    n = x.shape[0]
+    keys = x._dev.backend.rng_uniform(_generator(x._dev, seed), (n,), np.float64)
+    order = x._dev.xp.argsort(keys)
+    return gather(x, order.astype(np.int64))
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """``tf.random.categorical``: ``num_samples`` class indices per row of ``logits``
+    (batch, classes), class j with probability softmax(logits)[j] (the Gumbel-max
+    draw); int64 unless ``dtype`` says int32."""
+    from .ops import _t
+
+    x = _t(logits, "random.categorical")
+    if x._data.ndim != 2:
+        raise InvalidArgumentError(f"random.categorical: logits must be (batch, classes), not "
+                                   f"shape {tuple(x.shape)}")
+    d = dtypes.as_dtype(dtype or dtypes.int64)
+    if d.name not in ("int32", "int64"):
+        raise InvalidDTypeError(f"random.categorical: dtype must be int32 or int64, not {d.name}")
+    n = int(num_samples)
+    if n < 0:
+        raise InvalidArgumentError(f"random.categorical: num_samples must be >= 0, not {n}")
+    dev, xp = x._dev, x._dev.xp
+    b, k = x.shape
+    u = dev.backend.rng_uniform(_generator(dev, seed), (b, n, k), np.float64)
+    gumbel = -xp.log(-xp.log(xp.clip(u, 1e-300, 1.0)))
+    draws = xp.argmax(x._data.astype(np.float64)[:, None, :] + gumbel, axis=-1)
+    return Tensor._make(draws.astype(d.np), dev)
+
+
+def _stateless(seed, what):
+    try:
+        s = [int(v) for v in np.asarray(seed.numpy() if isinstance(seed, Tensor) else seed)
+             .reshape(-1)]
+    except (TypeError, ValueError):
+        s = []
+    if len(s) != 2:
+        raise InvalidArgumentError(f"{what}: seed must be two whole numbers, e.g. c(1L, 2L)")
+    return (s[0] * 2654435761 + s[1] * 40503) % (2**32)
+
+
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32, name=None):
+    """``tf.random.stateless_uniform``: the same values for the same ``seed`` (a pair),
+    whatever else was drawn."""
+    with Streams(_stateless(seed, "random.stateless_uniform")):
+        return uniform(shape, minval, maxval, dtype)
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None):
+    """``tf.random.stateless_normal``: the same values for the same ``seed`` (a pair)."""
+    with Streams(_stateless(seed, "random.stateless_normal")):
+        return normal(shape, mean, stddev, dtype)

@@ -222,3 +222,22 @@ def test_recording_state_is_per_thread(dev):
         worker.join(10)
     np.testing.assert_allclose(host(tape.gradient(y, v)), 3.0 * np.array([1.0, 4.0]))
     assert seen == {"recording": False, "node": None}
+
+
+def test_watched_variables_and_unconnected_gradients():
+    a, b = tf.Variable(1.0), tf.Variable(2.0)
+    frozen = tf.Variable(3.0, trainable=False)
+    unused = tf.Variable(5.0)
+    x = tf.constant(4.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = b * a + frozen * x
+    assert [id(v) for v in tape.watched_variables()] == [id(b), id(a)]
+    ga, gu = tape.gradient(y, [a, unused], unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert float(ga) == 2.0 and float(gu) == 0.0
+    with tf.GradientTape() as tape:
+        y = b * a
+    assert tape.gradient(y, unused, unconnected_gradients=tf.UnconnectedGradients.NONE) is None
+    with tf.GradientTape() as tape:
+        tape.watch(unused)
+    assert [id(v) for v in tape.watched_variables()] == [id(unused)]

@@ -99,3 +99,21 @@ test_that("tf$linalg is base R's solve(), det(), chol() and eigen()", {
   with(tf$GradientTape() %as% tape, d <- tf$linalg$det(v))
   expect_equal(as.array(tape$gradient(d, v)), det(m) * t(solve(m)), tolerance = 1e-10)
 })
+
+test_that("tape$watched_variables(), tf$UnconnectedGradients and tf$random from R", {
+  skip_if_no_python()
+  a <- tf$Variable(1)
+  b <- tf$Variable(2)
+  unused <- tf$Variable(5)
+  with(tf$GradientTape() %as% tape, y <- b * a)
+  expect_equal(vapply(tape$watched_variables(), as.numeric, 1), c(2, 1))
+  g <- tape$gradient(y, list(a, unused), unconnected_gradients = tf$UnconnectedGradients$ZERO)
+  expect_equal(vapply(g, as.numeric, 1), c(2, 0))
+  x <- matrix(1:12, 6)
+  shuffled <- as.array(tf$random$shuffle(as_tensor(x), seed = 2L))
+  expect_equal(shuffled[order(shuffled[, 1]), ], x)
+  draws <- as.array(tf$random$categorical(log(matrix(c(0.2, 0.8), 1)), 4000L, seed = 3L))
+  expect_lt(abs(mean(draws) - 0.8), 4 * sqrt(0.8 * 0.2 / 4000))
+  expect_equal(as.array(tf$random$stateless_normal(list(3L), seed = c(1L, 2L))),
+               as.array(tf$random$stateless_normal(list(3L), seed = c(1L, 2L))))
+})
