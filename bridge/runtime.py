@@ -26,9 +26,10 @@ import importlib
 import logging
 import sys
 import warnings
+import zlib
 
 import rpy2.rinterface as ri
-from rpy2.rinterface_lib import embedded, openrlib
+from rpy2.rinterface_lib import _rinterface_capi, embedded, openrlib
 from rpy2.rinterface_lib.openrlib import ffi
 
 from . import errors, handles
@@ -303,6 +304,37 @@ def _collect_garbage_with_gil() -> None:
     ctypes.PYFUNCTYPE(None)(int(ffi.cast("uintptr_t", address)))()
 
 
+_SEED_SYMBOL = []
+_TYPEOF = _rinterface_capi._TYPEOF
+
+
+def _r_state_digest():
+    """A checksum of R's ``.Random.seed`` (read in place, nothing allocated), or None."""
+    if not _SEED_SYMBOL:
+        _SEED_SYMBOL.append(_rlib.Rf_install(b".Random.seed"))
+    seed = _rlib.Rf_findVarInFrame(_rlib.R_GlobalEnv, _SEED_SYMBOL[0])
+    if seed == _rlib.R_UnboundValue or _TYPEOF(seed) != ri.RTYPES.INTSXP:
+        return None
+    n = _rlib.Rf_xlength(seed)
+    return zlib.crc32(ffi.buffer(_rlib.INTEGER(seed), 4 * n))
+
+
+_R_STATE = [None, None, 0]  # R's state as the last draw left it, the seed, draws so far
+
+
+def _r_random_state():
+    """``(draw, seed)`` for the engine's streams from R's generator: while R's state is
+    the one the last draw left, the same; once it changed (set.seed(), R's own draws), a
+    new seed drawn from R (which moves R's state on). None before R has a random state."""
+    digest = _r_state_digest()
+    if digest is None:
+        return None
+    if digest != _R_STATE[0]:
+        seed = int(call_helper("draw_seed")[0])
+        _R_STATE[:] = [_r_state_digest(), seed, _R_STATE[2] + 1]
+    return (_R_STATE[2], _R_STATE[1])
+
+
 def attach(r_hosts: bool) -> None:
     """Install the entry points into the R package's ``.tb_state``."""
     _collect_garbage_with_gil()
@@ -324,6 +356,11 @@ def attach(r_hosts: bool) -> None:
         int(a) for a in state.find("native_addresses"))
     handles.set_maker(ffi.cast("SEXP(*)(double, SEXP, int)", make_handle))
     set_natives(inspect, new_array, evaluate)
+    if r_hosts:
+        # R's set.seed() seeds the engine's streams when the engine has no seed of its own
+        from tensorbridge.engine import random as engine_random
+
+        engine_random.set_host_seed_source(_r_random_state)
     if r_hosts and not _state["attached"]:
         interactive = bool(ri.baseenv["interactive"]()[0])
         sys.stdout = RConsole(stderr=False, interactive=interactive)

@@ -17,6 +17,7 @@ reproducible streams, call ``set_seed(base + i)`` in child ``i``.
 """
 
 import os
+import threading
 
 import numpy as np
 
@@ -31,13 +32,28 @@ __all__ = ["set_seed", "get_seed", "Streams", "normal", "uniform", "truncated_no
 _SEED = [None]
 _GENS = {}
 _PID = [os.getpid()]  # the process the generators in _GENS belong to
+# The host's random state (R's .Random.seed, read by the bridge) seeds the streams when no
+# seed was set here: a hook returning a number that changes with that state, or None.
+_HOST = [None]
+_HOST_SEED = [None]  # the seed derived from the host's state the streams now come from
+_HOST_TOKEN = [None]  # the host's (draw, seed) that gave it
 
 
 def set_seed(seed):
     """Reset the random streams of every device from ``seed``."""
     _SEED[0] = None if seed is None else int(seed)
     _GENS.clear()
+    _HOST_SEED[0] = _HOST_TOKEN[0] = None
     _PID[0] = os.getpid()
+
+
+def set_host_seed_source(fn):
+    """``fn()`` -> ``(token, seed)`` from the host's random state (None: no state yet).
+    Without a seed of the engine's own, the streams are seeded from ``seed`` and reseeded
+    whenever ``token`` changes: the host's ``set.seed(1)`` then makes the engine's draws
+    repeat too. Called only from the main thread (the host's)."""
+    _HOST[0] = fn
+    _HOST_SEED[0] = _HOST_TOKEN[0] = None
 
 
 def get_seed():
@@ -83,6 +99,19 @@ def _after_fork():
     _PID[0] = os.getpid()
     if _SEED[0] is None:
         _GENS.clear()
+        _HOST_SEED[0] = _HOST_TOKEN[0] = None
+
+
+def _host_seed():
+    """The seed the host's random state gives now (streams reset when it changed)."""
+    if _HOST[0] is None or threading.current_thread() is not threading.main_thread():
+        return _HOST_SEED[0]
+    h = _HOST[0]()
+    if h is not None and h != _HOST_TOKEN[0]:
+        _GENS.clear()
+        _HOST_TOKEN[0] = h
+        _HOST_SEED[0] = int(h[1])
+    return _HOST_SEED[0]
 
 
 if hasattr(os, "register_at_fork"):
@@ -94,6 +123,8 @@ def _generator(dev, seed):
         _after_fork()
     be = dev.backend
     g = _SEED[0]
+    if g is None:
+        g = _host_seed()
     if seed is not None:
         return be.make_rng(((0 if g is None else g) * 1000003 + int(seed) * 7919
                             + dev.index) % (2**32))

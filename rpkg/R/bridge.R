@@ -165,7 +165,10 @@ tb_last_error <- function() {
   },
   console_write = function(text, stderr) {
     cat(text, file = if (stderr) base::stderr() else "", sep = "")
-  }
+  },
+  # a seed for the engine's random streams, drawn from R's generator (so that
+  # set.seed() makes the engine's draws repeat)
+  draw_seed = function() sample.int(.Machine$integer.max, 1L)
 )
 
 # Where R keeps a vector's data (tests prove zero-copy conversions with it).

@@ -638,6 +638,12 @@ tb_with <- function(manager, name, expr, env) {
 #' `disable_gpu = TRUE` (the tensorflow R package's default) it also makes
 #' the CPU the default device, since GPU kernels need not be deterministic.
 #'
+#' Without an engine seed (`tf$random$set_seed()` or `set_random_seed()`), R's
+#' own `set.seed()` seeds the engine: when R's random state has changed since
+#' the engine last looked, the engine draws its next seed from R's generator
+#' (which moves R's state on by one draw). A script that calls `set.seed(1)`
+#' therefore trains the same model twice, bit for bit, on the CPU.
+#'
 #' @param seed A whole number.
 #' @param disable_gpu Make the CPU the default device.
 #' @return `tf_version()`: a `numeric_version`; `set_random_seed()`: `NULL`,

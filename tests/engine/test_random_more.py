@@ -43,3 +43,37 @@ def test_stateless_draws_depend_on_the_seed_alone():
         n, tf.random.stateless_normal((3, 2), seed=[5, 6], mean=1.0, dtype=tf.float64).numpy())
     with pytest.raises(InvalidArgumentError, match="two whole numbers"):
         tf.random.stateless_normal((2,), seed=3)
+
+
+def test_a_host_random_state_seeds_the_streams_until_an_engine_seed_is_set():
+    """The bridge hands R's state as (draw, seed) tokens; a new token reseeds."""
+    import threading
+
+    from tensorbridge.engine import random as r
+
+    token = [(1, 42)]
+    try:
+        tf.random.set_seed(None)
+        r.set_host_seed_source(lambda: token[0])
+        a = tf.random.normal((3,)).numpy()
+        b = tf.random.normal((3,)).numpy()  # the same token: the stream goes on
+        token[0] = (2, 42)  # the host was reseeded to the same state
+        np.testing.assert_array_equal(tf.random.normal((3,)).numpy(), a)
+        assert not np.array_equal(a, b)
+        token[0] = (3, 43)
+        assert not np.array_equal(tf.random.normal((3,)).numpy(), a)
+        # other threads never call the host; they draw from the current streams
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(tf.random.normal((1,)).numpy()))
+        token[0] = None
+        t.start()
+        t.join()
+        assert len(seen) == 1
+        tf.random.set_seed(9)  # an engine seed wins over the host
+        c = tf.random.normal((3,)).numpy()
+        token[0] = (4, 44)
+        tf.random.set_seed(9)
+        np.testing.assert_array_equal(tf.random.normal((3,)).numpy(), c)
+    finally:
+        r.set_host_seed_source(None)
+        tf.random.set_seed(None)

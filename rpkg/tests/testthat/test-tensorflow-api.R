@@ -117,3 +117,27 @@ test_that("tape$watched_variables(), tf$UnconnectedGradients and tf$random from 
   expect_equal(as.array(tf$random$stateless_normal(list(3L), seed = c(1L, 2L))),
                as.array(tf$random$stateless_normal(list(3L), seed = c(1L, 2L))))
 })
+
+test_that("set.seed() makes training repeat bit for bit; an engine seed takes precedence", {
+  skip_if_no_python()
+  train <- function(seed) {
+    set.seed(seed)
+    x <- matrix(runif(200), 100)
+    y <- x %*% c(1, -1)
+    m <- keras_model_sequential(input_shape = 2) %>% layer_dense(8, activation = "relu") %>%
+      layer_dropout(0.3) %>% layer_dense(1)
+    m %>% compile(optimizer = "adam", loss = "mse")
+    m %>% fit(x, y, epochs = 2, batch_size = 16, verbose = 0)  # shuffled, with dropout
+    get_weights(m)
+  }
+  on.exit(tf$random$set_seed(NULL))
+  tf$random$set_seed(NULL)  # no engine seed (set_random_seed() above set one)
+  expect_identical(train(1), train(1))
+  expect_false(identical(train(1), train(2)))
+  tf$random$set_seed(5L)
+  set.seed(1)
+  a <- as.array(tf$random$normal(list(3L)))
+  tf$random$set_seed(5L)
+  set.seed(2)
+  expect_identical(as.array(tf$random$normal(list(3L))), a)
+})
