@@ -363,7 +363,7 @@ mean.tensorbridge.engine.tensor.Tensor <- function(x, ..., axis = NULL, keepdims
       "a tensor of dim c(", paste(shape, collapse = ", "), ") needs ", length(shape),
       " indices, one per axis, not ", consumed,
       if (consumed == 1) "; R's linear indexing x[i] is not supported: use as.array(x)[i]",
-      " (all_dims() stands for the axes not indexed otherwise)."))
+      "."))
   }
   real <- which(kinds != "new")
   indices <- vector("list", length(real))

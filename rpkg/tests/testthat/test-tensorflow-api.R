@@ -32,7 +32,7 @@ test_that("all_dims() and NULL / tf$newaxis in x[...] are base R's indexing plus
   expect_equal(dim(x[1, , 2, drop = FALSE][, NULL, , ]), c(1L, 1L, 3L, 1L))
   expect_bad_inputs(list(
     bad(x[all_dims(), 1, all_dims()], "x[...]: all_dims() can be given only once."),
-    bad(x[1, 1], "x[...]: a tensor of dim c(2, 3, 4) needs 3 indices, one per axis, not 2 (all_dims() stands for the axes not indexed otherwise).")
+    bad(x[1, 1], "x[...]: a tensor of dim c(2, 3, 4) needs 3 indices, one per axis, not 2.")
   ), env = environment())
 })
 
