@@ -11,7 +11,7 @@
 Tensors live on ``cpu`` (numpy) or ``cuda`` (cupy, imported lazily).
 """
 
-from . import data, dtypes, errors, image, keras, linalg, nn, random
+from . import config, data, dtypes, errors, image, keras, linalg, nn, random
 from . import ops as math
 from .autograd import (
     Function,
@@ -222,6 +222,7 @@ __all__ = [
     "clip_by_value",
     "concat",
     "cond",
+    "config",
     "constant",
     "convert_to_tensor",
     "cos",

@@ -265,3 +265,25 @@ print.tensorbridge_config <- function(x, ...) {
   tb_call("bridge.api.assign_attr", x, name, value)
   invisible(x)
 }
+
+#' An array for the engine (tensorflow R's `np_array()`)
+#'
+#' Code written for the tensorflow R package makes NumPy arrays with
+#' `np_array()` to hand to `tf$` functions. Here the engine's tensors play
+#' that part: `np_array()` is [as_tensor()] with `dtype`, and keeps R's
+#' element order whatever `order` says (the memory layout is the engine's
+#' affair).
+#'
+#' @param data A numeric, integer or logical vector or array.
+#' @param dtype `NULL` or a dtype, as in [as_tensor()].
+#' @param order `"C"` or `"F"` (NumPy's memory order).
+#' @return A tensor.
+#' @examples
+#' if (tb_available()) {
+#'   np_array(matrix(1:6, 2), dtype = "float32")
+#' }
+#' @export
+np_array <- function(data, dtype = NULL, order = "C") {
+  check_string(order, choices = c("C", "F"))
+  as_tensor(data, dtype = dtype)
+}

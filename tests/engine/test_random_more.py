@@ -77,3 +77,12 @@ def test_a_host_random_state_seeds_the_streams_until_an_engine_seed_is_set():
     finally:
         r.set_host_seed_source(None)
         tf.random.set_seed(None)
+
+
+def test_config_lists_the_engines_devices():
+    devices = tf.config.list_physical_devices()
+    assert [d.device_type for d in devices] == \
+        ["CPU" if n == "cpu" else "GPU" for n in tf.list_devices()]
+    assert len(tf.config.list_physical_devices("GPU")) == len(tf.list_devices()) - 1
+    with pytest.raises(InvalidArgumentError, match="'CPU' or 'GPU'"):
+        tf.config.list_physical_devices("TPU")

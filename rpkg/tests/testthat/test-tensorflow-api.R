@@ -141,3 +141,15 @@ test_that("set.seed() makes training repeat bit for bit; an engine seed takes pr
   set.seed(2)
   expect_identical(as.array(tf$random$normal(list(3L))), a)
 })
+
+test_that("np_array() and tf$config", {
+  skip_if_no_python()
+  a <- np_array(matrix(1:6, 2), dtype = "float32")
+  expect_equal(as.array(a), matrix(1:6, 2), ignore_attr = TRUE)
+  expect_equal(a$dtype$name, "float32")
+  devices <- tf$config$list_physical_devices()
+  expect_equal(devices[[1]]$device_type, "CPU")
+  gpus <- tf$config$list_physical_devices("GPU")
+  expect_equal(length(gpus), length(tb_call("engine.list_devices")) - 1L)
+  expect_error(np_array(1, order = "K"), "`order` must be", fixed = TRUE)
+})
