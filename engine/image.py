@@ -21,7 +21,10 @@ import numpy as np
 
 from .errors import InvalidArgumentError
 
-__all__ = ["resize", "resize_array", "ResizeMethod"]
+__all__ = ["resize", "resize_array", "ResizeMethod", "flip_left_right", "flip_up_down", "rot90",
+           "rgb_to_grayscale", "grayscale_to_rgb", "convert_image_dtype", "adjust_brightness",
+           "adjust_contrast", "per_image_standardization", "crop_to_bounding_box",
+           "central_crop", "pad_to_bounding_box"]
 
 
 class ResizeMethod:
@@ -230,3 +233,176 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     method = getattr(method, "value", method)
     return convert_to_tensor(resize_array(data, size, str(method), bool(antialias),
                                           bool(preserve_aspect_ratio)))
+
+
+# -- flips, crops, colour and dtype (compositions of recorded ops: differentiable) --------
+def _image(x, what):
+    from .ops import _t
+
+    t = _t(x, what)
+    if t._data.ndim not in (3, 4):
+        raise InvalidArgumentError(f"{what}: expected an image (height, width, channels) or a "
+                                   f"batch of them, not shape {tuple(t.shape)}")
+    return t
+
+
+def flip_left_right(image):
+    """``tf.image.flip_left_right``: the width axis reversed."""
+    from .ops import reverse
+
+    return reverse(_image(image, "image.flip_left_right"), [-2])
+
+
+def flip_up_down(image):
+    """``tf.image.flip_up_down``: the height axis reversed."""
+    from .ops import reverse
+
+    return reverse(_image(image, "image.flip_up_down"), [-3])
+
+
+def rot90(image, k=1, name=None):
+    """``tf.image.rot90``: rotated by 90 degrees counter-clockwise ``k`` times."""
+    from .ops import reverse, transpose
+
+    x = _image(image, "image.rot90")
+    k = int(k) % 4
+    nd = x._data.ndim
+    perm = list(range(nd))
+    perm[-3], perm[-2] = perm[-2], perm[-3]
+    for _ in range(k):  # counter-clockwise: flip left-right, then swap the axes
+        x = transpose(reverse(x, [-2]), perm)
+    return x
+
+
+def rgb_to_grayscale(images, name=None):
+    """``tf.image.rgb_to_grayscale``: the ITU-R 601 luma 0.2989 R + 0.5870 G + 0.1140 B, one
+    channel kept (in the input's dtype)."""
+    from .ops import cast, expand_dims, tensordot
+
+    x = _image(images, "image.rgb_to_grayscale")
+    if x.shape[-1] != 3:
+        raise InvalidArgumentError(f"image.rgb_to_grayscale: expected 3 channels, not "
+                                   f"{x.shape[-1]}")
+    f = convert_image_dtype(x, "float32")
+    gray = expand_dims(tensordot(f, np.array([0.2989, 0.5870, 0.1140], np.float32),
+                                 [[-1], [-1]]), -1)
+    return convert_image_dtype(gray, x.dtype.name) if not x.dtype.is_floating else \
+        cast(gray, x.dtype)
+
+
+def grayscale_to_rgb(images, name=None):
+    from .ops import tile
+
+    x = _image(images, "image.grayscale_to_rgb")
+    if x.shape[-1] != 1:
+        raise InvalidArgumentError(f"image.grayscale_to_rgb: expected 1 channel, not "
+                                   f"{x.shape[-1]}")
+    return tile(x, [1] * (x._data.ndim - 1) + [3])
+
+
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """``tf.image.convert_image_dtype``: integers are fractions of their type's maximum
+    (uint8 255 is 1.0); floats to integers scale by (max + 0.5) and truncate; floats to
+    floats only cast."""
+    from . import dtypes as _dtypes
+    from .ops import _t, cast, clip_by_value
+
+    x = _t(image, "image.convert_image_dtype")
+    src, dst = x.dtype, _dtypes.as_dtype(dtype)
+    if src == dst:
+        return x
+    if src.is_floating and dst.is_floating:
+        return cast(x, dst)
+    if src.is_integer and dst.is_floating:
+        return cast(x, dst) * (1.0 / float(np.iinfo(src.np).max))
+    if src.is_floating and dst.is_integer:
+        top = float(np.iinfo(dst.np).max)
+        scaled = x * (top + 0.5)
+        if saturate:
+            scaled = clip_by_value(scaled, float(np.iinfo(dst.np).min), top)
+        return cast(scaled, dst)
+    # integer to integer: by the ratio of the maxima
+    ratio = (float(np.iinfo(dst.np).max) + 1) / (float(np.iinfo(src.np).max) + 1)
+    return cast(cast(x, "float64") * ratio, dst)
+
+
+def adjust_brightness(image, delta):
+    """``tf.image.adjust_brightness``: ``delta`` added to the image in [0, 1] floats (an
+    integer image converted there and back)."""
+    x = _image(image, "image.adjust_brightness")
+    f = convert_image_dtype(x, "float32") if not x.dtype.is_floating else x
+    out = f + delta
+    return out if x.dtype.is_floating else convert_image_dtype(out, x.dtype.name,
+                                                              saturate=True)
+
+
+def adjust_contrast(images, contrast_factor):
+    """``tf.image.adjust_contrast``: each channel's values moved away from (factor > 1) or
+    towards its mean over the image: ``(x - mean) * factor + mean``."""
+    from .ops import reduce_mean
+
+    x = _image(images, "image.adjust_contrast")
+    f = convert_image_dtype(x, "float32") if not x.dtype.is_floating else x
+    mean = reduce_mean(f, axis=[-3, -2], keepdims=True)
+    out = (f - mean) * contrast_factor + mean
+    return out if x.dtype.is_floating else convert_image_dtype(out, x.dtype.name,
+                                                              saturate=True)
+
+
+def per_image_standardization(image):
+    """``tf.image.per_image_standardization``: each image to mean 0 and standard deviation
+    1, dividing by at least 1 / sqrt(number of values)."""
+    from .ops import maximum, reduce_mean, reduce_std
+
+    x = _image(image, "image.per_image_standardization")
+    f = convert_image_dtype(x, "float32") if not x.dtype.is_floating else x
+    n = int(np.prod(f.shape[-3:]))
+    mean = reduce_mean(f, axis=[-3, -2, -1], keepdims=True)
+    std = reduce_std(f, axis=[-3, -2, -1], keepdims=True)
+    return (f - mean) / maximum(std, 1.0 / np.sqrt(n))
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """``tf.image.crop_to_bounding_box``: the window starting at (offset_height,
+    offset_width), 0-based, of the target size."""
+    x = _image(image, "image.crop_to_bounding_box")
+    h, w = x.shape[-3], x.shape[-2]
+    oh, ow, th, tw = (int(v) for v in (offset_height, offset_width, target_height,
+                                        target_width))
+    if min(oh, ow) < 0 or min(th, tw) < 1 or oh + th > h or ow + tw > w:
+        raise InvalidArgumentError(
+            f"image.crop_to_bounding_box: the window {th} x {tw} at ({oh}, {ow}) does not "
+            f"fit in an image of {h} x {w}")
+    return x[..., oh:oh + th, ow:ow + tw, :]
+
+
+def central_crop(image, central_fraction):
+    """``tf.image.central_crop``: the centred window with ``central_fraction`` of each side
+    (TF's rounding)."""
+    x = _image(image, "image.central_crop")
+    frac = float(central_fraction)
+    if not 0 < frac <= 1:
+        raise InvalidArgumentError(f"image.central_crop: central_fraction must be in (0, 1], "
+                                   f"not {frac}")
+    h, w = x.shape[-3], x.shape[-2]
+    top = int((h - h * frac) / 2)
+    left = int((w - w * frac) / 2)
+    return x[..., top:h - top, left:w - left, :]
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """``tf.image.pad_to_bounding_box``: the image placed at (offset_height, offset_width)
+    in a zero image of the target size."""
+    from .ops import pad
+
+    x = _image(image, "image.pad_to_bounding_box")
+    h, w = x.shape[-3], x.shape[-2]
+    oh, ow, th, tw = (int(v) for v in (offset_height, offset_width, target_height,
+                                        target_width))
+    after_h, after_w = th - oh - h, tw - ow - w
+    if min(oh, ow, after_h, after_w) < 0:
+        raise InvalidArgumentError(
+            f"image.pad_to_bounding_box: an image of {h} x {w} at ({oh}, {ow}) does not fit "
+            f"in {th} x {tw}")
+    lead = [[0, 0]] * (x._data.ndim - 3)
+    return pad(x, lead + [[oh, after_h], [ow, after_w], [0, 0]])

@@ -83,3 +83,49 @@ def test_batches_shapes_and_the_tensor_api():
         resize_array(np.zeros((4, 4)), (2, 2))
     with pytest.raises(InvalidArgumentError, match="size must be positive"):
         resize_array(imgs, (0, 2))
+
+
+def test_flips_rotations_crops_and_pads_are_numpy_indexing():
+    rng = np.random.default_rng(1)
+    img = rng.uniform(size=(2, 5, 6, 3))
+    t = tf.constant(img)
+    np.testing.assert_array_equal(tf.image.flip_left_right(t).numpy(), img[:, :, ::-1])
+    np.testing.assert_array_equal(tf.image.flip_up_down(t).numpy(), img[:, ::-1])
+    for k in range(4):
+        np.testing.assert_array_equal(tf.image.rot90(t, k).numpy(),
+                                      np.rot90(img, k, axes=(1, 2)))
+    np.testing.assert_array_equal(tf.image.crop_to_bounding_box(t, 1, 2, 3, 2).numpy(),
+                                  img[:, 1:4, 2:4])
+    np.testing.assert_array_equal(tf.image.central_crop(t, 0.5).numpy(), img[:, 1:4, 1:5])
+    padded = tf.image.pad_to_bounding_box(t, 1, 2, 8, 9).numpy()
+    assert padded.shape == (2, 8, 9, 3)
+    np.testing.assert_array_equal(padded[:, 1:6, 2:8], img)
+    assert padded.sum() == pytest.approx(img.sum())
+    with pytest.raises(InvalidArgumentError, match="does not fit"):
+        tf.image.crop_to_bounding_box(t, 3, 0, 3, 2)
+
+
+def test_colour_and_dtype_conversions():
+    rng = np.random.default_rng(2)
+    u8 = rng.integers(0, 256, size=(4, 5, 3), dtype=np.uint8)
+    f = tf.image.convert_image_dtype(tf.constant(u8), tf.float32).numpy()
+    np.testing.assert_allclose(f, u8 / 255.0, rtol=1e-6)
+    back = tf.image.convert_image_dtype(tf.constant(f), tf.uint8).numpy()
+    np.testing.assert_array_equal(back, (f * 255.5).astype(np.uint8))
+    gray = tf.image.rgb_to_grayscale(tf.constant(u8.astype(np.float32))).numpy()
+    np.testing.assert_allclose(gray[..., 0], u8 @ np.array([0.2989, 0.5870, 0.1140]),
+                               rtol=1e-5)
+    assert tf.image.rgb_to_grayscale(tf.constant(u8)).dtype == tf.uint8
+    rgb = tf.image.grayscale_to_rgb(tf.constant(gray)).numpy()
+    np.testing.assert_array_equal(rgb, np.repeat(gray, 3, axis=-1))
+    x = rng.uniform(size=(4, 5, 3)).astype(np.float32)
+    np.testing.assert_allclose(tf.image.adjust_brightness(tf.constant(x), 0.1).numpy(),
+                               x + 0.1, rtol=1e-6)
+    mean = x.mean(axis=(0, 1))
+    np.testing.assert_allclose(tf.image.adjust_contrast(tf.constant(x), 2.0).numpy(),
+                               (x - mean) * 2 + mean, rtol=1e-5)
+    std = tf.image.per_image_standardization(tf.constant(x)).numpy()
+    np.testing.assert_allclose(std, (x - x.mean()) / max(x.std(), 1 / np.sqrt(x.size)),
+                               rtol=1e-4, atol=1e-6)
+    brighter = tf.image.adjust_brightness(tf.constant(u8), 0.5).numpy()
+    assert brighter.dtype == np.uint8 and brighter.max() == 255

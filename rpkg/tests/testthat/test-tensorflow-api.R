@@ -153,3 +153,17 @@ test_that("np_array() and tf$config", {
   expect_equal(length(gpus), length(tb_call("engine.list_devices")) - 1L)
   expect_error(np_array(1, order = "K"), "`order` must be", fixed = TRUE)
 })
+
+test_that("tf$image's flips, crops and colour ops are base R's array operations", {
+  skip_if_no_python()
+  set.seed(7)
+  img <- array(runif(5 * 6 * 3), c(5, 6, 3))
+  t <- as_tensor(img)
+  expect_equal(as.array(tf$image$flip_left_right(t)), img[, 6:1, ])
+  expect_equal(as.array(tf$image$flip_up_down(t)), img[5:1, , ])
+  expect_equal(as.array(tf$image$crop_to_bounding_box(t, 1L, 2L, 3L, 2L)), img[2:4, 3:4, ])
+  gray <- as.array(tf$image$rgb_to_grayscale(as_tensor(img, dtype = "float32")))
+  expect_equal(gray[, , 1], img[, , 1] * 0.2989 + img[, , 2] * 0.5870 + img[, , 3] * 0.1140,
+               tolerance = 1e-5)
+  expect_equal(as.array(tf$image$adjust_brightness(t, 0.25)), img + 0.25)
+})
