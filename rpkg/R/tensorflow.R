@@ -302,12 +302,18 @@ mean.tensorbridge.engine.tensor.Tensor <- function(x, ..., axis = NULL, keepdims
 #' position is dropped unless `drop = FALSE`. Gradients flow through
 #' subsetting.
 #'
+#' As in the tensorflow R package: negative positions count from the end
+#' (`-1` is the last; a warning says so the first time, unless
+#' `options(tensorflow.extract.warn_negatives_pythonic = FALSE)`);
+#' `options(tensorflow.extract.one_based = FALSE)` makes positions count from
+#' 0; [all_dims()] stands for the axes not indexed otherwise, and `NULL` (or
+#' `tf$newaxis`) adds an axis of extent 1.
+#'
 #' Indices are checked in R, each against its axis: a position must be a
-#' whole number from 1 to the axis's extent (0, `NA` and out-of-range
-#' positions are errors, as are negative ones: R would drop them,
-#' TensorFlow count them from the end); tensors have no dimnames, so
-#' character indices are errors; `x[i]` on a tensor of several axes
-#' (R's linear indexing) is an error: index each axis, or use
+#' whole number within the axis's extent (0, `NA`, out-of-range positions
+#' and negative positions mixed with others are errors); tensors have no
+#' dimnames, so character indices are errors; `x[i]` on a tensor of several
+#' axes (R's linear indexing) is an error: index each axis, or use
 #' `as.array(x)[i]`.
 #'
 #' @param x A tensor.
@@ -319,6 +325,8 @@ mean.tensorbridge.engine.tensor.Tensor <- function(x, ..., axis = NULL, keepdims
 #'   x <- tf$constant(matrix(1:12, 3))
 #'   x[2, ]           # the second row, a rank-1 tensor
 #'   x[2:3, c(1, 4)]
+#'   x[-1, ]          # the last row
+#'   x[all_dims(), 1] # the first column
 #' }
 #' @name tensor-subset
 #' @export
@@ -435,11 +443,37 @@ tb_tf_index <- function(index, k, extent) {
     tb_tf_subset_error(paste0(where, " has ", tb_describe(index[index != round(index) | !is.finite(index)][1]),
                               ", not a whole number; give positions from 1 to ", extent, "."))
   }
-  if (any(index < 1)) {
+  one_based <- getOption("tensorflow.extract.one_based", TRUE)
+  if (!isTRUE(one_based) && !isFALSE(one_based)) {
+    tb_tf_subset_error(paste0("options(tensorflow.extract.one_based =) must be TRUE or ",
+                              "FALSE, not ", tb_describe(one_based), "."))
+  }
+  if (any(index < 0)) {
+    # as in the tensorflow R package: negative positions count from the end (-1 is the
+    # last), Python's way, with a warning the first time
+    if (any(index >= 0)) {
+      tb_tf_subset_error(paste0(where, " mixes negative positions (counted from the end) ",
+                                "with others; give one kind."))
+    }
+    if (any(-index > extent)) {
+      tb_tf_subset_error(paste0("index ", min(index), " is out of bounds for axis ", k,
+                                ", which has ", extent, " elements."))
+    }
+    if (isTRUE(getOption("tensorflow.extract.warn_negatives_pythonic", TRUE)) &&
+        !isTRUE(.tb_state$warned_negative_index)) {
+      .tb_state$warned_negative_index <- TRUE
+      warning("negative positions count from the end when indexing tensors (-1 is the ",
+              "last), as in Python and the tensorflow R package; to silence this warning, ",
+              "set options(tensorflow.extract.warn_negatives_pythonic = FALSE)",
+              call. = FALSE)
+    }
+    index <- extent + index + 1
+  } else if (!one_based) {
+    index <- index + 1  # options(tensorflow.extract.one_based = FALSE): positions from 0
+  } else if (any(index == 0)) {
     tb_tf_subset_error(paste0(
-      where, " has ", min(index), ": tensor positions count from 1 to ", extent,
-      " (0 selects nothing in R and negative positions drop, in TensorFlow they count from ",
-      "the end: neither is supported)."))
+      where, " has 0: tensor positions count from 1 to ", extent, " (for positions ",
+      "from 0, set options(tensorflow.extract.one_based = FALSE))."))
   }
   if (any(index > extent)) {
     tb_tf_subset_error(paste0("index ", max(index), " is out of bounds for axis ", k,

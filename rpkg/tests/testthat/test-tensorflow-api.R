@@ -167,3 +167,21 @@ test_that("tf$image's flips, crops and colour ops are base R's array operations"
                tolerance = 1e-5)
   expect_equal(as.array(tf$image$adjust_brightness(t, 0.25)), img + 0.25)
 })
+
+test_that("negative positions count from the end; one_based = FALSE counts from 0", {
+  skip_if_no_python()
+  m <- matrix(1:12, 3)
+  x <- as_tensor(m)
+  old <- options(tensorflow.extract.warn_negatives_pythonic = TRUE)
+  on.exit(options(old))
+  assign("warned_negative_index", FALSE, envir = tensorbridge:::.tb_state)
+  expect_warning(last_row <- as.array(x[-1, ]), "count from the end", fixed = TRUE)
+  expect_equal(last_row, m[3, ], ignore_attr = TRUE)
+  expect_silent(as.array(x[-1, ]))  # the warning is given once
+  expect_equal(as.array(x[c(-1, -3), -2]), m[c(3, 1), 3])
+  options(tensorflow.extract.one_based = FALSE)
+  expect_equal(as.array(x[0, 0:1]), m[1, 1:2])
+  expect_equal(as.array(x[2, ]), m[3, ], ignore_attr = TRUE)
+  options(tensorflow.extract.one_based = NULL)
+  expect_equal(as.array(x[1, 1:2]), m[1, 1:2])
+})
