@@ -82,7 +82,7 @@ dataset_window <- function(dataset, size, shift = NULL, stride = 1, drop_remaind
 #' @return `dataset_scan()`: a dataset; `dataset_reduce()`: the final state.
 #' @examples
 #' if (tb_available()) {
-#'   ds <- range_dataset(1, 6)
+#'   ds <- tensor_slices_dataset(1:5)  # int32, as the state 0L
 #'   dataset_reduce(ds, 0L, function(state, x) state + x)  # 15
 #'   ds %>% dataset_scan(0L, function(state, x) list(state + x, state + x)) %>%
 #'     dataset_collect()  # cumulative sums
