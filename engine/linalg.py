@@ -69,9 +69,13 @@ def _square(x, what):
     return x
 
 
-def _linalg_error(what, exc):
-    return InvalidArgumentError(f"{what}: {exc} (the matrix is singular or not of the kind "
-                                "this needs)")
+def _lapack(what, fn, *arrays):
+    """``fn(*arrays)``; numpy's or cupy's LinAlgError as an error naming ``what``."""
+    try:
+        return fn(*arrays)
+    except Exception as exc:  # noqa: BLE001 - numpy's LinAlgError, cupy's
+        raise InvalidArgumentError(f"{what}: {exc} (the matrix is singular or not of the "
+                                   "kind this needs)") from None
 
 
 class _Inv(Function):
@@ -79,10 +83,7 @@ class _Inv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        try:
-            y = ctx.xp.linalg.inv(a)
-        except Exception as exc:  # noqa: BLE001 - numpy's LinAlgError, cupy's
-            raise _linalg_error("linalg.inv", exc) from None
+        y = _lapack("linalg.inv", ctx.xp.linalg.inv, a)
         ctx.y = y
         return y
 
@@ -129,10 +130,7 @@ class _Solve(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        try:
-            x = ctx.xp.linalg.solve(a, b)
-        except Exception as exc:  # noqa: BLE001
-            raise _linalg_error("linalg.solve", exc) from None
+        x = _lapack("linalg.solve", ctx.xp.linalg.solve, a, b)
         ctx.a, ctx.x = a, x
         return x
 
@@ -147,10 +145,7 @@ class _Cholesky(Function):
 
     @staticmethod
     def forward(ctx, a):
-        try:
-            low = ctx.xp.linalg.cholesky(a)
-        except Exception as exc:  # noqa: BLE001
-            raise _linalg_error("linalg.cholesky", exc) from None
+        low = _lapack("linalg.cholesky", ctx.xp.linalg.cholesky, a)
         ctx.low = low
         return low
 
