@@ -100,6 +100,33 @@ as.integer.tensorbridge_shape <- function(x, ...) {
 #' @export
 as.list.tensorbridge_shape <- function(x, ...) unclass(x)
 
+#' @rdname shape
+#' @param name `as_list` (a function giving the extents as a list), `rank`
+#'   (the number of axes), `num_elements` (a function: the product of the
+#'   extents, `NULL` if one is unknown), `is_fully_defined` (a function) or
+#'   `dims` (the extents), as TensorShape has them.
+#' @export
+`$.tensorbridge_shape` <- function(x, name) {
+  dims <- unclass(x)
+  unknown <- any(vapply(dims, is.null, TRUE))
+  switch(name,
+         as_list = function() dims,
+         rank = ,
+         ndims = length(dims),
+         dims = dims,
+         num_elements = function() if (unknown) NULL else prod(as.numeric(unlist(dims))),
+         is_fully_defined = function() !unknown,
+         stop(tb_condition(paste0(
+           "a shape has no `", name, "`; it has as_list(), rank, num_elements(), ",
+           "is_fully_defined() and dims (and [[i]] for one extent)"),
+           class = "tensorbridge_argument_error")))
+}
+
+#' @rdname shape
+#' @param i Positions of the extents to keep.
+#' @export
+`[.tensorbridge_shape` <- function(x, i) structure(unclass(x)[i], class = "tensorbridge_shape")
+
 #' Transpose lists: `zip_lists()`
 #'
 #' As keras R's `zip_lists()` (Python's `zip()`): `zip_lists(list(1, 2),

@@ -254,7 +254,16 @@ print.tensorbridge_config <- function(x, ...) {
 #'   t$ndim
 #' }
 #' @export
-`$.tensorbridge_object` <- function(x, name) tb_getattr(x, name)
+`$.tensorbridge_object` <- function(x, name) {
+  value <- tb_getattr(x, name)
+  # a tensor's (or a symbolic tensor's) shape is a shape object, as TensorShape in the
+  # tensorflow R package: x$shape$as_list(), x$shape$rank, x$shape[[1]]
+  if (identical(name, "shape") && is.list(value) && !is.object(value) &&
+      all(vapply(value, function(d) is.null(d) || (is.numeric(d) && length(d) == 1L), TRUE))) {
+    return(shape(dims = value))
+  }
+  value
+}
 
 #' @rdname cash-.tensorbridge_object
 #' @param value The new value: `x$name <- value` sets an attribute that the

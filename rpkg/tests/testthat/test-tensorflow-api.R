@@ -185,3 +185,23 @@ test_that("negative positions count from the end; one_based = FALSE counts from 
   options(tensorflow.extract.one_based = NULL)
   expect_equal(as.array(x[1, 1:2]), m[1, 1:2])
 })
+
+test_that("x$shape is a shape object, as TensorShape in the tensorflow R package", {
+  skip_if_no_python()
+  x <- as_tensor(array(0, c(2, 3, 4)))
+  s <- x$shape
+  expect_s3_class(s, "tensorbridge_shape")
+  expect_identical(s$as_list(), list(2L, 3L, 4L))
+  expect_identical(s$rank, 3L)
+  expect_equal(s$num_elements(), 24)
+  expect_true(s$is_fully_defined())
+  expect_identical(s[[2]], 3L)
+  expect_identical(as.integer(s[2:3]), c(3L, 4L))
+  expect_identical(as.integer(s), dim(x))
+  expect_identical(length(s), 3L)
+  symbolic <- layer_input(shape = c(5, 2))$shape
+  expect_identical(as.integer(symbolic), c(NA, 5L, 2L))
+  expect_false(symbolic$is_fully_defined())
+  expect_null(symbolic$num_elements())
+  expect_error(s$nope, "a shape has no `nope`", fixed = TRUE)
+})
