@@ -442,6 +442,31 @@ class Dataset:
 
         return TakeWhile(self, _callable("take_while", "predicate", predicate))
 
+    def group_by_window(self, key_func, reduce_func, window_size=None,
+                        window_size_func=None, name=None):
+        from .transforms import GroupByWindow
+
+        if (window_size is None) == (window_size_func is None):
+            raise InvalidArgumentError(
+                "group_by_window: give exactly one of window_size and window_size_func")
+        return GroupByWindow(self, _callable("group_by_window", "key_func", key_func),
+                             _callable("group_by_window", "reduce_func", reduce_func),
+                             None if window_size is None else _positive("window_size",
+                                                                        window_size),
+                             window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None,
+                                  padding_values=None, pad_to_bucket_boundary=False,
+                                  no_padding=False, drop_remainder=False, name=None):
+        from .transforms import bucket_by_sequence_length
+
+        return bucket_by_sequence_length(
+            self, _callable("bucket_by_sequence_length", "element_length_func",
+                            element_length_func),
+            bucket_boundaries, bucket_batch_sizes, padded_shapes, padding_values,
+            bool(pad_to_bucket_boundary), bool(no_padding), bool(drop_remainder))
+
     def rebatch(self, batch_size, drop_remainder=False, name=None):
         return self.unbatch().batch(batch_size, drop_remainder=drop_remainder)
 

@@ -16,6 +16,8 @@ from .dataset import (
     UNKNOWN,
     Dataset,
     _call_fn,
+    _calls_r,
+    _FromList,
     _holds,
     _normalize,
     _to_numpy,
@@ -330,3 +332,99 @@ def random(seed=None, name=None):
 __all__ = ["FlatMap", "Interleave", "Window", "Scan", "Unique", "TakeWhile", "reduce",
            "sample_from_datasets", "choose_from_datasets", "list_files", "random",
            "UNKNOWN"]
+
+
+class GroupByWindow(_WithFunction):
+    """TF's group_by_window: elements grouped by ``key_func``; a group that reaches its
+    window size (``window_size``, or ``window_size_func(key)``) goes to ``reduce_func(key,
+    window_dataset)``, whose elements are the output; at the end, the groups left are
+    reduced in the order they were started."""
+
+    def __init__(self, input_dataset, key_func, reduce_func, window_size, window_size_func):
+        super().__init__(input_dataset, key_func)
+        self._reduce = reduce_func
+        self._size = window_size
+        self._size_func = window_size_func
+        self._has_r = self._has_r or _calls_r(reduce_func) or \
+            (window_size_func is not None and _calls_r(window_size_func))
+
+    def _key(self, element):
+        k = _to_numpy(_call_fn(self._fn, element))
+        if k.size != 1 or k.dtype.kind not in "iu":
+            raise InvalidArgumentError("group_by_window: key_func must return one whole "
+                                       f"number, not dtype {k.dtype} of shape {k.shape}")
+        return int(k.reshape(()))
+
+    def _window_size(self, key):
+        if self._size_func is None:
+            return self._size
+        n = int(_to_numpy(self._size_func(np.asarray(key, dtype=np.int64))).reshape(()))
+        if n < 1:
+            raise InvalidArgumentError(f"group_by_window: window_size_func gave {n} for key "
+                                       f"{key}; window sizes must be >= 1")
+        return n
+
+    def _emit(self, key, elements):
+        window = _FromList(elements)  # the elements as they are (sequences may be ragged)
+        out = self._reduce(np.asarray(key, dtype=np.int64), window)
+        yield from _as_dataset(out, "group_by_window")._iterator()
+
+    def _iterator(self):
+        groups = {}
+        for element in self._input._iterator():
+            key = self._key(element)
+            group = groups.setdefault(key, [])
+            group.append(element)
+            if len(group) >= self._window_size(key):
+                del groups[key]
+                yield from self._emit(key, group)
+        for key, group in groups.items():
+            yield from self._emit(key, group)
+
+
+def bucket_by_sequence_length(dataset, element_length_func, bucket_boundaries,
+                              bucket_batch_sizes, padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False):
+    """TF's bucket_by_sequence_length: elements whose length (``element_length_func``) is
+    below ``bucket_boundaries[i]`` (and at least the one before) go to bucket ``i`` (the
+    last bucket: from the last boundary on), and are batched ``bucket_batch_sizes[i]`` at
+    a time, padded to the longest in the batch (or to the bucket's boundary - 1 with
+    ``pad_to_bucket_boundary``)."""
+    import bisect
+
+    bounds = [int(b) for b in bucket_boundaries]
+    sizes = [int(b) for b in bucket_batch_sizes]
+    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds) or \
+            any(b < 1 for b in bounds):
+        raise InvalidArgumentError("bucket_by_sequence_length: bucket_boundaries must be "
+                                   "increasing whole numbers >= 1")
+    if len(sizes) != len(bounds) + 1 or any(s < 1 for s in sizes):
+        raise InvalidArgumentError(
+            f"bucket_by_sequence_length: bucket_batch_sizes must have {len(bounds) + 1} "
+            "positive sizes, one more than the boundaries")
+    if pad_to_bucket_boundary and padded_shapes is not None:
+        raise InvalidArgumentError("bucket_by_sequence_length: give padded_shapes or "
+                                   "pad_to_bucket_boundary, not both")
+
+    def key_of(*components):  # called as key functions are: one argument per component
+        n = int(_to_numpy(element_length_func(*components)).reshape(()))
+        return np.asarray(bisect.bisect_right(bounds, n), dtype=np.int64)
+
+    def reduce(bucket, window):
+        i = int(bucket)
+        if no_padding:
+            return window.batch(sizes[i], drop_remainder=drop_remainder)
+        shapes = padded_shapes
+        if pad_to_bucket_boundary:
+            if i == len(bounds):
+                raise InvalidArgumentError(
+                    "bucket_by_sequence_length: with pad_to_bucket_boundary, every length "
+                    f"must be below the last boundary ({bounds[-1]})")
+            shapes = [bounds[i] - 1]
+        return window.padded_batch(sizes[i], padded_shapes=shapes,
+                                   padding_values=padding_values,
+                                   drop_remainder=drop_remainder)
+
+    key_of._tb_calls_r = _calls_r(element_length_func)
+    return GroupByWindow(dataset, key_of, reduce, None, lambda b: sizes[int(b)])

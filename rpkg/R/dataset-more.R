@@ -315,3 +315,77 @@ until_out_of_range <- function(expr) {
   }
   invisible(NULL)
 }
+
+#' Group elements by a key, or sequences by their length
+#'
+#' `dataset_group_by_window()` groups the elements by `key_func` (a whole
+#' number per element); when a group holds `window_size` elements (or
+#' `window_size_func(key)`), `reduce_func(key, window)` turns that window (a
+#' dataset) into the output's elements; the groups left at the end follow.
+#' `dataset_bucket_by_sequence_length()` puts each element in the bucket of
+#' its length (`element_length_func`; bucket `i` holds lengths below
+#' `bucket_boundaries[i]`, the last one the rest) and batches each bucket
+#' `bucket_batch_sizes[i]` at a time, padded to the longest element of the
+#' batch (or to the bucket's boundary - 1 with `pad_to_bucket_boundary`).
+#'
+#' @inheritParams dataset_map
+#' @param key_func,element_length_func An R function of an element, giving a
+#'   whole number.
+#' @param reduce_func An R function of the key and a window (a dataset),
+#'   giving a dataset.
+#' @param window_size,window_size_func The group size, or a function of the
+#'   key giving it (give one).
+#' @param bucket_boundaries Increasing whole numbers: the buckets' upper
+#'   limits (excluded).
+#' @param bucket_batch_sizes Batch sizes, one per bucket (one more than the
+#'   boundaries).
+#' @param padded_shapes,padding_values As [dataset_padded_batch()].
+#' @param pad_to_bucket_boundary Pad to the bucket's boundary - 1 instead of
+#'   the longest element.
+#' @param no_padding Batch without padding (the elements of a bucket have one
+#'   shape).
+#' @param drop_remainder Drop each bucket's last, smaller batch.
+#' @param name Not used.
+#' @return A dataset.
+#' @examples
+#' if (tb_available()) {
+#'   range_dataset(to = 10) %>%
+#'     dataset_group_by_window(function(x) x %% 2L, function(key, w) dataset_batch(w, 3),
+#'                             window_size = 3) %>%
+#'     dataset_collect()
+#' }
+#' @export
+dataset_group_by_window <- function(dataset, key_func, reduce_func, window_size = NULL,
+                                    window_size_func = NULL, name = NULL) {
+  check_dataset(dataset)
+  key <- tb_dataset_function(key_func, "key_func", "dataset_group_by_window")
+  reduce <- tb_dataset_function(reduce_func, "reduce_func", "dataset_group_by_window")
+  size_fn <- if (!is.null(window_size_func)) {
+    tb_dataset_function(window_size_func, "window_size_func", "dataset_group_by_window")
+  }
+  if (is.null(window_size) == is.null(window_size_func)) {
+    tb_arg_error("window_size", "given, or else `window_size_func` (exactly one of them)")
+  }
+  tb_data_method(dataset, "group_by_window", list(
+    key, reduce, window_size = check_count(window_size, null_ok = TRUE),
+    window_size_func = size_fn))
+}
+
+#' @rdname dataset_group_by_window
+#' @export
+dataset_bucket_by_sequence_length <- function(dataset, element_length_func,
+                                              bucket_boundaries, bucket_batch_sizes,
+                                              padded_shapes = NULL, padding_values = NULL,
+                                              pad_to_bucket_boundary = FALSE,
+                                              no_padding = FALSE, drop_remainder = FALSE,
+                                              name = NULL) {
+  check_dataset(dataset)
+  f <- tb_dataset_function(element_length_func, "element_length_func",
+                           "dataset_bucket_by_sequence_length")
+  tb_data_method(dataset, "bucket_by_sequence_length", list(
+    f, as.list(check_counts(bucket_boundaries)), as.list(check_counts(bucket_batch_sizes)),
+    padded_shapes = if (!is.null(padded_shapes)) as.list(as.integer(padded_shapes)),
+    padding_values = padding_values,
+    pad_to_bucket_boundary = check_flag(pad_to_bucket_boundary),
+    no_padding = check_flag(no_padding), drop_remainder = check_flag(drop_remainder)))
+}

@@ -135,3 +135,40 @@ def test_list_files_and_random(tmp_path):
     r = values(Dataset.random(seed=4).take(5))
     assert r == values(Dataset.random(seed=4).take(5)) and len(set(r)) == 5
     assert Dataset.random().cardinality() == -1
+
+
+def test_group_by_window_and_bucket_by_sequence_length():
+    # TF's semantics on lists: groups by key, flushed when full, the rest at the end
+    ds = Dataset.range(10).group_by_window(
+        key_func=lambda x: x % 2, reduce_func=lambda key, w: w.batch(3), window_size=3)
+    assert values(ds) == [[0, 2, 4], [1, 3, 5], [6, 8], [7, 9]]
+    with pytest.raises(InvalidArgumentError, match="exactly one of"):
+        Dataset.range(3).group_by_window(lambda x: x, lambda k, w: w)
+    # sequences of lengths 1..7 in buckets [< 3], [3, 5), [>= 5], batches of 2, 2 and 3
+    lengths = [4, 1, 6, 2, 3, 7, 5]
+    seqs = Dataset.from_generator(lambda: (np.arange(1, n + 1) for n in lengths))
+    b = list(seqs.bucket_by_sequence_length(lambda s: np.asarray(len(s)),
+                                            bucket_boundaries=[3, 5],
+                                            bucket_batch_sizes=[2, 2, 3]))
+    # the same grouping by hand: each length's bucket, batches in arrival order, each
+    # padded with zeros to its longest sequence
+    buckets, want = {0: [], 1: [], 2: []}, []
+    for n in lengths:
+        k = 0 if n < 3 else 1 if n < 5 else 2
+        buckets[k].append(n)
+        if len(buckets[k]) == [2, 2, 3][k]:
+            want.append(buckets[k])
+            buckets[k] = []
+    want += [v for v in buckets.values() if v]
+    assert len(b) == len(want)
+    for batch, ns in zip(b, want):
+        batch = np.asarray(batch)
+        assert batch.shape == (len(ns), max(ns))
+        for row, n in zip(batch, ns):
+            np.testing.assert_array_equal(row, np.r_[np.arange(1, n + 1), np.zeros(max(ns) - n)])
+    to_bound = list(seqs.take(2).bucket_by_sequence_length(
+        lambda s: np.asarray(len(s)), [3, 8], [2, 2, 2], pad_to_bucket_boundary=True))
+    # lengths 4 and 1: buckets [3, 8) and [0, 3), padded to 7 and 2 (boundary - 1)
+    assert sorted(np.asarray(t).shape for t in to_bound) == [(1, 2), (1, 7)]
+    with pytest.raises(InvalidArgumentError, match="3 positive sizes"):
+        seqs.bucket_by_sequence_length(lambda s: np.asarray(len(s)), [3, 5], [2, 2])

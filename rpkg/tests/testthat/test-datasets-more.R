@@ -105,3 +105,36 @@ test_that("iterate(), iterator_get_next() and until_out_of_range()", {
   expect_equal(vals(random_integer_dataset(seed = 5) %>% dataset_take(3)),
                vals(random_integer_dataset(seed = 5) %>% dataset_take(3)))
 })
+
+test_that("group_by_window and bucket_by_sequence_length group as split() does", {
+  skip_if_no_python()
+  g <- range_dataset(to = 10) %>%
+    dataset_group_by_window(function(x) x %% 2L, function(key, w) dataset_batch(w, 3),
+                            window_size = 3)
+  got <- iterate(as_array_iterator(g), simplify = FALSE)
+  expect_equal(got, list(c(0, 2, 4), c(1, 3, 5), c(6, 8), c(7, 9)), ignore_attr = TRUE)
+  # sequences padded with 0 to the longest of each batch, batched per length bucket
+  lengths <- c(4L, 1L, 6L, 2L, 3L, 7L, 5L)
+  rows <- t(vapply(lengths, function(n) c(seq_len(n), rep(0L, 7 - n)), integer(7)))
+  ds <- tensor_slices_dataset(list(rows, lengths)) %>%
+    dataset_bucket_by_sequence_length(function(row, n) n, bucket_boundaries = c(3, 5),
+                                      bucket_batch_sizes = c(2, 2, 3), no_padding = TRUE)
+  batches <- iterate(as_array_iterator(ds), function(b) as.integer(b[[2]]), simplify = FALSE)
+  # by hand: each length joins its bucket (findInterval()), a full bucket is a batch,
+  # the partly filled ones follow at the end
+  sizes <- c(2, 2, 3)
+  open <- list(integer(), integer(), integer())
+  want <- list()
+  for (n in lengths) {
+    k <- findInterval(n, c(3, 5)) + 1
+    open[[k]] <- c(open[[k]], n)
+    if (length(open[[k]]) == sizes[k]) {
+      want[[length(want) + 1]] <- open[[k]]
+      open[[k]] <- integer()
+    }
+  }
+  want <- c(want, Filter(length, open))
+  expect_equal(batches, want)
+  expect_error(dataset_group_by_window(g, function(x) x, function(k, w) w),
+               "exactly one of them", fixed = TRUE)
+})
