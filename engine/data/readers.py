@@ -83,15 +83,19 @@ class _TextLines(Dataset):
                     yield np.asarray(line)
 
 
+def _text_lines(filenames, compression_type, what, skip=0):
+    names = _filenames(filenames, what)
+    comp = _compression(compression_type, what)
+    for path in names:
+        if not os.path.exists(path):
+            raise InvalidArgumentError(f"{what}: the file {path} does not exist")
+    return _TextLines(names, comp, skip)
+
+
 def TextLineDataset(filenames, compression_type=None, buffer_size=None,
                     num_parallel_reads=None, name=None):
     """The lines of ``filenames`` (without their line endings), one string per element."""
-    names = _filenames(filenames, "TextLineDataset")
-    comp = _compression(compression_type, "TextLineDataset")
-    for path in names:
-        if not os.path.exists(path):
-            raise InvalidArgumentError(f"TextLineDataset: the file {path} does not exist")
-    return _TextLines(names, comp)
+    return _text_lines(filenames, compression_type, "TextLineDataset")
 
 
 # -- CSV ----------------------------------------------------------------------------------------
@@ -136,29 +140,26 @@ def _parse_field(text, dtype, default, na_value, column):
     return text
 
 
-def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, na_value="",
-               select_cols=None, name=None):
-    """TensorFlow's ``tf.io.decode_csv``: each string of ``records`` split into its fields,
-    one array per column (shaped as ``records``), typed by ``record_defaults`` (one value,
-    or a list of one value, per column); an empty field or ``na_value`` takes the
-    default."""
-    if len(field_delim) != 1:
-        raise InvalidArgumentError(
-            f"decode_csv: field_delim must be one character, not {field_delim!r}")
+def _check_delim(delim, what, arg="field_delim"):
+    if len(delim) != 1:
+        raise InvalidArgumentError(f"{what}: {arg} must be one character, not {delim!r}")
+
+
+def _decode_records(records, specs, field_delim, use_quote_delim, na_value, select_cols):
+    """The typed columns of the delimited strings ``records`` (``specs``: (dtype, default)
+    per column, from :func:`_default_dtype`)."""
     recs = np.asarray(records.numpy() if hasattr(records, "numpy") else records)
     if recs.dtype.kind == "S":
         recs = np.char.decode(recs, "utf-8")
     if recs.dtype.kind != "U":
         raise InvalidArgumentError(
             f"decode_csv: records must be strings, not {recs.dtype.name}")
-    specs = [_default_dtype(d) for d in record_defaults]
     cols = list(range(len(specs))) if select_cols is None else [int(c) for c in select_cols]
     n_fields = len(specs) if select_cols is None else max(cols) + 1
-    flat = recs.reshape(-1)
     out = [[] for _ in specs]
     reader_opts = {"delimiter": field_delim,
                    "quoting": csv.QUOTE_MINIMAL if use_quote_delim else csv.QUOTE_NONE}
-    for rec in flat:
+    for rec in recs.reshape(-1):
         fields = next(csv.reader([rec], **reader_opts), [])
         if select_cols is None and len(fields) != n_fields or len(fields) < n_fields:
             raise InvalidArgumentError(
@@ -168,6 +169,18 @@ def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, 
             out[k].append(_parse_field(fields[c], dtype, default, na_value, c))
     return [np.asarray(v, dtype=dtype).reshape(recs.shape)
             for v, (dtype, _) in zip(out, specs)]
+
+
+def decode_csv(records, record_defaults, field_delim=",", use_quote_delim=True, na_value="",
+               select_cols=None, name=None):
+    """TensorFlow's ``tf.io.decode_csv``: each string of ``records`` split into its fields,
+    one array per column (shaped as ``records``), typed by ``record_defaults`` (one value,
+    or a list of one value, per column); an empty field or ``na_value`` takes the
+    default."""
+    _check_delim(field_delim, "decode_csv")
+    specs = [_default_dtype(d) for d in record_defaults]
+    return _decode_records(records, specs, field_delim, use_quote_delim, na_value,
+                           select_cols)
 
 
 def _typed(default, dtype):
@@ -196,15 +209,14 @@ def decode_delim(dataset, names, defaults, delim=",", dtypes=None, num_parallel_
                 f"the record specification has {len(dtypes)} types but {len(defaults)} "
                 "defaults")
         defaults = [_typed(d, t) for d, t in zip(defaults, dtypes)]
-    types = [_default_dtype(d)[0] for d in defaults]
-    if len(delim) != 1:
-        raise InvalidArgumentError(f"the record delimiter must be one character, not {delim!r}")
+    specs = [_default_dtype(d) for d in defaults]  # once, not per line
+    _check_delim(delim, "decode_delim", "delim")
 
     def decode(line):
-        return dict(zip(names, decode_csv(line, defaults, delim)))
+        return dict(zip(names, _decode_records(line, specs, delim, True, "", None)))
 
     out = dataset.map(decode, num_parallel_calls=num_parallel_calls)
-    out._spec_cache = {n: TensorSpec((), t) for n, t in zip(names, types)}
+    out._spec_cache = {n: TensorSpec((), t) for n, (t, _) in zip(names, specs)}
     return out
 
 
@@ -213,12 +225,8 @@ def delimited_dataset(filenames, names, defaults, delim=",", skip=0, compression
     """The records of delimited text files as a dataset of named scalars (tfdatasets'
     ``text_line_dataset(record_spec =)``): ``skip`` lines skipped at the start of each
     file, blank lines skipped, the rest decoded by :func:`decode_delim`."""
-    paths = _filenames(filenames, "text_line_dataset")
-    comp = _compression(compression_type, "text_line_dataset")
-    for path in paths:
-        if not os.path.exists(path):
-            raise InvalidArgumentError(f"text_line_dataset: the file {path} does not exist")
-    lines = _TextLines(paths, comp, _positive("skip", skip) if skip else 0)
+    lines = _text_lines(filenames, compression_type, "text_line_dataset",
+                        _positive("skip", skip) if skip else 0)
     lines = lines.filter(lambda line: np.asarray(str(line) != ""))
     return decode_delim(lines, names, defaults, delim, dtypes, num_parallel_calls)
 
@@ -330,9 +338,7 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         if not hits:
             raise InvalidArgumentError(f"make_csv_dataset: no files match {p}")
         paths += hits
-    if len(field_delim) != 1:
-        raise InvalidArgumentError(
-            f"make_csv_dataset: field_delim must be one character, not {field_delim!r}")
+    _check_delim(field_delim, "make_csv_dataset")
     comp = _compression(compression_type, "make_csv_dataset")
     names = _csv_names(paths, header, column_names, field_delim, use_quote_delim, comp)
     n_cols = len(names)
