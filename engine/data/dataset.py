@@ -974,15 +974,19 @@ def _stack(parts, what):
     return np.stack(parts)
 
 
+def _stack_elements(elements, what):
+    """Elements of one structure stacked leaf by leaf along a new first axis."""
+    columns = zip(*[_flatten(e) for e in elements])
+    return _pack(elements[0], [_stack(list(col), what) for col in columns])
+
+
 class _Batch(_Unary):
     def __init__(self, input_dataset, batch_size, drop_remainder):
         super().__init__(input_dataset)
         self._b, self._drop = batch_size, drop_remainder
 
     def _make(self, elements):
-        template = elements[0]
-        columns = zip(*[_flatten(e) for e in elements])
-        return _pack(template, [_stack(list(col), "batch") for col in columns])
+        return _stack_elements(elements, "batch")
 
     def _iterator(self):
         buf = []
@@ -1394,4 +1398,4 @@ def prepare(dataset, features, response=None, named=True, named_features=False,
 def _column_names(dataset):
     """The names of a dataset's columns (dict elements), in order; empty otherwise."""
     spec = dataset.element_spec
-    return {str(k): None for k in spec} if isinstance(spec, dict) else {}
+    return [str(k) for k in spec] if isinstance(spec, dict) else []

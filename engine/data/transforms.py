@@ -19,7 +19,9 @@ from .dataset import (
     _calls_r,
     _FromList,
     _holds,
+    _map_structure,
     _normalize,
+    _stack_elements,
     _to_numpy,
     _Unary,
     _WithFunction,
@@ -91,14 +93,8 @@ class Window(_Unary):
         self._drop = drop_remainder
 
     def _window(self, elements):
-        first = elements[0]
-        if isinstance(first, dict):
-            return {k: Dataset.from_tensor_slices(np.stack([e[k] for e in elements]))
-                    for k in first}
-        if isinstance(first, tuple):
-            return tuple(Dataset.from_tensor_slices(np.stack([e[j] for e in elements]))
-                         for j in range(len(first)))
-        return Dataset.from_tensor_slices(np.stack(elements))
+        return _map_structure(Dataset.from_tensor_slices,
+                              _stack_elements(elements, "window"))
 
     def _iterator(self):
         span = (self._size - 1) * self._stride + 1
@@ -143,6 +139,11 @@ def _initial(x):
     return _normalize(x)
 
 
+def _with_state(fn, state, element):
+    """``fn(state, *components)``, as scan and reduce call their functions."""
+    return _call_fn(fn, (state,) + (element if isinstance(element, tuple) else (element,)))
+
+
 class Scan(_WithFunction):
     def __init__(self, input_dataset, initial_state, fn):
         super().__init__(input_dataset, fn)
@@ -151,8 +152,7 @@ class Scan(_WithFunction):
     def _iterator(self):
         state = self._state
         for element in self._input._iterator():
-            out = _call_fn(self._fn, (state,) + (element if isinstance(element, tuple)
-                                                  else (element,)))
+            out = _with_state(self._fn, state, element)
             if not isinstance(out, (tuple, list)) or len(out) != 2:
                 raise InvalidArgumentError(
                     "scan: the function must return two things, the new state and the "
@@ -168,8 +168,7 @@ def reduce(dataset, initial_state, fn):
     """The state after ``state = fn(state, element)`` over every element."""
     state = _initial(initial_state)
     for element in dataset._iterator():
-        state = _normalize(_call_fn(fn, (state,) + (element if isinstance(element, tuple)
-                                                     else (element,))))
+        state = _normalize(_with_state(fn, state, element))
     return state
 
 

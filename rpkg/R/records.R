@@ -173,7 +173,7 @@ dataset_decode_delim <- function(dataset, record_spec, parallel_records = NULL) 
 #' @export
 column_names <- function(dataset) {
   check_dataset(dataset)
-  names(tb_call("engine.data.dataset._column_names", dataset))
+  as.character(unlist(tb_call("engine.data.dataset._column_names", dataset)))
 }
 
 #' Features and response from a dataset of named columns
