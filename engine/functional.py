@@ -13,7 +13,7 @@ import string
 
 import numpy as np
 
-from .autograd import Function
+from .autograd import Function, no_grad
 from .errors import InvalidArgumentError
 from .ops import _t, cast, gather, reshape, stack
 from .tensor import Tensor, convert_to_tensor
@@ -90,8 +90,9 @@ class _Einsum(Function):
         return tuple(grads)
 
 
-def einsum(equation, *inputs, name=None, **kwargs):
-    """``tf.einsum``: Einstein summation over ``inputs`` (``...`` for leading axes)."""
+def einsum(equation, *inputs, name=None, optimize="greedy"):
+    """``tf.einsum``: Einstein summation over ``inputs`` (``...`` for leading axes);
+    ``optimize`` (TF's contraction-order hint) changes no result."""
     if len(inputs) == 1 and isinstance(inputs[0], (list, tuple)):
         inputs = tuple(inputs[0])
     if not inputs:
@@ -170,7 +171,7 @@ TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF's argument names
     """``tf.math.top_k``: the ``k`` largest values along the last axis and their int32
     positions (ties: the lower position first)."""
-    from .ops import argsort
+    from .ops import _sort_order, _SortAlong
 
     x = _t(input, "top_k")
     k = int(k)
@@ -178,14 +179,9 @@ def top_k(input, k=1, sorted=True, name=None):  # noqa: A002 - TF's argument nam
     if x._data.ndim == 0 or not 0 <= k <= n:
         raise InvalidArgumentError(f"top_k: k must be between 0 and the last axis' extent "
                                    f"({n}), not {k}")
-    order = argsort(x, axis=-1, direction="DESCENDING")
-    idx = order.numpy()[..., :k]
-    lead = x._data.ndim - 1
-    flat = reshape(x, [-1, n])
-    rows = np.arange(flat.shape[0])[:, None] * n + idx.reshape(-1, k)
-    values = reshape(gather(reshape(flat, [-1]), rows.reshape(-1).astype(np.int64)),
-                     list(x.shape[:lead]) + [k])
-    return TopKV2(values, convert_to_tensor(idx.astype(np.int32)))
+    axis, order = _sort_order(x, -1, "DESCENDING", "top_k")  # sorted once, as tf.sort
+    values = _SortAlong.apply(x, axis=axis, idx=order)[..., :k]
+    return TopKV2(values, Tensor._make(order[..., :k].astype(np.int32), x._dev))
 
 
 # -- control flow (eager: plain calls) ----------------------------------------------------
@@ -265,8 +261,6 @@ class _Custom(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .autograd import no_grad
-
         with no_grad():
             grads = ctx.grad_fn(Tensor._make(g, ctx.parents[0]._dev))
         grads = list(grads) if isinstance(grads, (list, tuple)) else [grads]
@@ -284,8 +278,6 @@ def custom_gradient(f=None):
         return custom_gradient
 
     def wrapper(*args):
-        from .autograd import no_grad
-
         xs = [_t(a, "custom_gradient") for a in args]
         with no_grad():
             result = f(*xs)

@@ -42,10 +42,7 @@ def matrix_transpose(a, name=None):
 
 
 def trace(x, name=None):
-    x = ops._t(x, "linalg.trace")
-    n = min(x.shape[-2:])
-    eye_ = ops.eye(x.shape[-2], x.shape[-1], dtype=x.dtype, device=x.device)
-    return ops.reduce_sum(x * eye_, axis=[-2, -1]) if n else ops.zeros(x.shape[:-2], x.dtype)
+    return ops.reduce_sum(diag_part(ops._t(x, "linalg.trace")), axis=-1)
 
 
 # -- inverses, determinants, solves and decompositions ------------------------------------
@@ -114,11 +111,9 @@ class _LogAbsDet(Function):
     name = "linalg.slogdet"
 
     @staticmethod
-    def forward(ctx, a):
+    def forward(ctx, a, logdet):
         ctx.a = a
-        sign, logdet = ctx.xp.linalg.slogdet(a)
-        ctx.sign = sign
-        return logdet.astype(a.dtype)
+        return logdet
 
     @staticmethod
     def backward(ctx, g):
@@ -199,9 +194,10 @@ def slogdet(input, name=None):  # noqa: A002
     """``tf.linalg.slogdet``: ``(sign, log|det|)`` of each square matrix (the log
     differentiable)."""
     x = _square(input, "linalg.slogdet")
-    logdet = _LogAbsDet.apply(x)
-    sign = Tensor._make(x._dev.xp.linalg.slogdet(x._data)[0].astype(x._data.dtype), x._dev)
-    return sign, logdet
+    sign, logdet = x._dev.xp.linalg.slogdet(x._data)  # once: the op records its log
+    dtype = x._data.dtype
+    return (Tensor._make(sign.astype(dtype), x._dev),
+            _LogAbsDet.apply(x, logdet=logdet.astype(dtype)))
 
 
 def logdet(matrix, name=None):
@@ -258,14 +254,14 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
             Tensor._make(_mT(vh).copy(), x._dev))
 
 
-def diag(diagonal, name=None, **kwargs):
+def diag(diagonal, name=None):
     """``tf.linalg.diag``: square matrices with ``diagonal`` (last axis) on the diagonal."""
     d = ops._t(diagonal, "linalg.diag")
     n = d.shape[-1]
     return ops.expand_dims(d, -1) * ops.eye(n, dtype=d.dtype, device=d.device)
 
 
-def diag_part(input, name=None, **kwargs):  # noqa: A002
+def diag_part(input, name=None):  # noqa: A002
     """``tf.linalg.diag_part``: the main diagonals (last axis)."""
     x = ops._t(input, "linalg.diag_part")
     n = min(x.shape[-2:])

@@ -47,6 +47,8 @@ def test_values_are_the_identities_they_promise(dev):
     np.testing.assert_array_equal(host(tf.linalg.diag(tf.constant([1.0, 2.0]))),
                                   np.diag([1.0, 2.0]))
     np.testing.assert_array_equal(host(tf.linalg.diag_part(tf.constant(A))), np.diag(A))
+    np.testing.assert_allclose(host(tf.linalg.trace(tf.constant(X))),
+                               np.trace(X, axis1=-2, axis2=-1), rtol=1e-12)
 
 
 def test_gradients_against_finite_differences(dev):
