@@ -80,7 +80,6 @@ def unary(generic: str, x: Tensor):
     return _engine_fn(UNARY[generic])(x)
 
 
-
 def summary(generic: str, x: Tensor):
     return _engine_fn(SUMMARY[generic])(x)
 

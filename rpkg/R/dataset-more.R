@@ -179,7 +179,7 @@ dataset_shuffle_and_repeat <- function(dataset, buffer_size, count = NULL, seed 
 #' @export
 sample_from_datasets <- function(datasets, weights = NULL, seed = NULL,
                                  stop_on_empty_dataset = TRUE) {
-  datasets <- tb_check_datasets(datasets)
+  datasets <- unname(tb_check_datasets(datasets))
   if (!is.null(weights) && (!is.numeric(weights) || anyNA(weights) || any(weights < 0) ||
                             length(weights) != length(datasets) || sum(weights) <= 0)) {
     tb_arg_error("weights", paste0(length(datasets), " non-negative numbers, one per ",
@@ -193,18 +193,12 @@ sample_from_datasets <- function(datasets, weights = NULL, seed = NULL,
 #' @rdname sample_from_datasets
 #' @export
 choose_from_datasets <- function(datasets, choice_dataset, stop_on_empty_dataset = TRUE) {
-  datasets <- tb_check_datasets(datasets)
+  datasets <- unname(tb_check_datasets(datasets))
   check_dataset(choice_dataset)
   tb_call("engine.data.Dataset.choose_from_datasets", datasets, choice_dataset,
           stop_on_empty_dataset = check_flag(stop_on_empty_dataset))
 }
 
-tb_check_datasets <- function(x, arg = tb_arg_name(substitute(x))) {
-  if (!is.list(x) || !length(x) || !all(vapply(x, tb_is_dataset, logical(1)))) {
-    tb_arg_error(arg, "a non-empty list of datasets", x)
-  }
-  unname(x)
-}
 
 #' Datasets of file names and of random numbers
 #'

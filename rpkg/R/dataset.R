@@ -20,6 +20,13 @@ check_dataset <- function(x, arg = tb_arg_name(substitute(x))) {
   x
 }
 
+tb_check_datasets <- function(x, arg = tb_arg_name(substitute(x))) {
+  if (!is.list(x) || !length(x) || !all(vapply(x, tb_is_dataset, logical(1)))) {
+    tb_arg_error(arg, "a non-empty list of datasets", x)
+  }
+  x
+}
+
 # A count where -1 means "all" (take, skip, repeat).
 check_count_all <- function(x, arg = tb_arg_name(substitute(x)), null_ok = FALSE) {
   if (is.null(x) && null_ok) return(NULL)
@@ -394,11 +401,7 @@ zip_datasets <- function(...) {
 #' @export
 dataset_zip <- function(datasets) {
   if (tb_is_dataset(datasets)) datasets <- list(datasets)
-  if (!is.list(datasets) || length(datasets) == 0 ||
-      !all(vapply(datasets, tb_is_dataset, logical(1)))) {
-    tb_arg_error("datasets", "a non-empty list of datasets", datasets)
-  }
-  tb_data("Dataset.zip", list(datasets))
+  tb_data("Dataset.zip", list(tb_check_datasets(datasets)))
 }
 
 #' @rdname zip_datasets

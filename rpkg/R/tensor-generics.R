@@ -35,7 +35,7 @@ t.tensorbridge.engine.tensor.Tensor <- function(x) {
   rank <- length(dim(x))
   if (rank == 1) return(tb_call("engine.reshape", x, list(1L, -1L)))
   if (rank != 2) {
-    tb_stop_fn("t", paste0("t() transposes a matrix; this tensor has ", rank,
+    tb_tf_error("t", paste0("t() transposes a matrix; this tensor has ", rank,
                            " dimensions: use aperm(x, perm) to reorder its axes."))
   }
   tb_call("engine.transpose", x)
@@ -67,12 +67,12 @@ rep.tensorbridge.engine.tensor.Tensor <- function(x, ...) {
   known <- c("times", "each", "length.out")
   if (any(!nms %in% c(known, "")) || sum(nms == "") > 1) {
     bad <- nms[!nms %in% known]
-    tb_stop_fn("rep", paste0("rep() of a tensor takes `times`, `each` and `length.out`, not ",
+    tb_tf_error("rep", paste0("rep() of a tensor takes `times`, `each` and `length.out`, not ",
                              paste(ifelse(bad == "", "a second unnamed argument",
                                           paste0("`", bad, "`")), collapse = ", "), "."))
   }
   positions <- tryCatch(do.call(rep, c(list(seq_len(length(x))), args)),
-                        error = function(e) tb_stop_fn("rep", paste0(conditionMessage(e), ".")))
+                        error = function(e) tb_tf_error("rep", paste0(conditionMessage(e), ".")))
   # R's order of the values: column-major, the first axis fastest
   flat <- tb_call("engine.reshape", tb_call("engine.transpose", x), list(-1L))
   tb_call("engine.gather", flat, as.integer(positions - 1L))
@@ -83,7 +83,7 @@ rep.tensorbridge.engine.tensor.Tensor <- function(x, ...) {
 sort.tensorbridge.engine.tensor.Tensor <- function(x, decreasing = FALSE, ...) {
   check_dots_empty(...)
   if (length(dim(x)) != 1) {
-    tb_stop_fn("sort", paste0("sort() sorts a vector; this tensor has dim c(",
+    tb_tf_error("sort", paste0("sort() sorts a vector; this tensor has dim c(",
                               paste(dim(x), collapse = ", "), "): use tf$sort(x, axis = ...) ",
                               "to sort along an axis."))
   }
@@ -107,8 +107,4 @@ is.infinite.tensorbridge.engine.tensor.Tensor <- function(x) {
 #' @export
 is.nan.tensorbridge.engine.tensor.Tensor <- function(x) {
   tb_call("bridge.tensors.test_values", "nan", x)
-}
-
-tb_stop_fn <- function(fn, message) {
-  stop(tb_condition(paste0(fn, "(): ", message), class = "tensorbridge_argument_error"))
 }
