@@ -469,7 +469,12 @@ tb_tf_index <- function(index, k, extent) {
     }
     index <- extent + index + 1
   } else if (!one_based) {
-    index <- index + 1  # options(tensorflow.extract.one_based = FALSE): positions from 0
+    # options(tensorflow.extract.one_based = FALSE): positions from 0
+    if (any(index >= extent)) {
+      tb_tf_subset_error(paste0("index ", max(index), " is out of bounds for axis ", k,
+                                ", which has ", extent, " elements (counted from 0)."))
+    }
+    index <- index + 1
   } else if (any(index == 0)) {
     tb_tf_subset_error(paste0(
       where, " has 0: tensor positions count from 1 to ", extent, " (for positions ",

@@ -182,6 +182,8 @@ test_that("negative positions count from the end; one_based = FALSE counts from 
   options(tensorflow.extract.one_based = FALSE)
   expect_equal(as.array(x[0, 0:1]), m[1, 1:2])
   expect_equal(as.array(x[2, ]), m[3, ], ignore_attr = TRUE)
+  expect_error(x[3, ], "index 3 is out of bounds for axis 1, which has 3 elements (counted from 0).",
+               fixed = TRUE)
   options(tensorflow.extract.one_based = NULL)
   expect_equal(as.array(x[1, 1:2]), m[1, 1:2])
 })
